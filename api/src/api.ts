@@ -1,0 +1,71 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createDataSource, topologyFor, type Logger, type ServiceProcess } from '@argus/shared';
+import { buildApp } from './app.js';
+import { createAuthenticator } from './auth.js';
+import type { ApiConfig } from './config.js';
+import { createErrorSender } from './errors.js';
+import { createIngestHandler } from './ingest/ingest-handler.js';
+import { startPublisher } from './publisher.js';
+import { startRevocationList } from './revocations.js';
+
+export type ApiProcess = ServiceProcess & { start(): Promise<AddressInfo> };
+
+export function createApi(config: ApiConfig, log: Logger): ApiProcess {
+  const stops: (() => Promise<void> | void)[] = [];
+  let server: Server | undefined;
+
+  return {
+    async start() {
+      const db = createDataSource({ url: config.DATABASE_URL, poolSize: 2, applicationName: 'argus-api' });
+      await db.initialize();
+      stops.push(() => db.destroy());
+
+      const revocations = await startRevocationList(db, config.REVOCATION_REFRESH_MS, log);
+      stops.push(() => revocations.stop());
+
+      const publisher = await startPublisher({
+        url: config.AMQP_URL,
+        topology: topologyFor(config),
+        confirmTimeoutMs: config.PUBLISH_CONFIRM_TIMEOUT_MS,
+        maxInFlight: config.MAX_IN_FLIGHT_PUBLISHES,
+        firstConnectTimeoutMs: 5000,
+        log,
+      });
+      stops.push(() => publisher.close());
+
+      const sendError = createErrorSender({ log, retryAfterSeconds: config.RETRY_AFTER_SECONDS });
+      const app = buildApp({ sendError });
+      const ingest = createIngestHandler({
+        authenticate: createAuthenticator(config.JWT_SECRET, revocations.isRevoked),
+        publisher,
+        limits: { maxBodyBytes: config.MAX_BODY_BYTES, maxEventBytes: config.MAX_EVENT_BYTES, maxBatchEvents: config.MAX_BATCH_EVENTS },
+        sendError,
+      });
+      const http = createServer((req, res) => (isIngest(req) ? void ingest(req, res) : app(req, res)));
+      server = http;
+      await new Promise<void>((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(config.PORT, config.HOST, resolve);
+      });
+      stops.push(() => closeServer(http));
+      const address = http.address() as AddressInfo;
+      log.info({ port: address.port }, 'api listening');
+      return address;
+    },
+
+    /** Stops taking requests, lets in-flight ones finish (their confirms included), then closes connections. */
+    async stop() {
+      for (const stop of stops.splice(0).reverse()) await stop();
+      server = undefined;
+    },
+  };
+}
+
+function isIngest(req: IncomingMessage): boolean {
+  return req.method === 'POST' && (req.url === '/events' || req.url?.startsWith('/events?') === true);
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+}

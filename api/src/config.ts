@@ -1,0 +1,22 @@
+import { baseConfigShape, loadConfig } from '@argus/shared';
+import { z } from 'zod';
+
+const int = () => z.coerce.number().int();
+
+export const apiConfigShape = {
+  ...baseConfigShape,
+  PORT: int().min(0).max(65535).default(8000),
+  HOST: z.string().default('0.0.0.0'),
+  /** Largest request body; bigger ones are refused with 413 before they are read whole. */
+  MAX_BODY_BYTES: int().positive().default(1024 * 1024),
+  MAX_EVENT_BYTES: int().positive().default(32 * 1024),
+  MAX_BATCH_EVENTS: int().positive().default(500),
+  PUBLISH_CONFIRM_TIMEOUT_MS: int().positive().default(5000),
+  MAX_IN_FLIGHT_PUBLISHES: int().positive().default(20_000),
+  RETRY_AFTER_SECONDS: int().positive().default(5),
+  /** How often revoked token ids are reloaded: a revocation takes effect within this time. */
+  REVOCATION_REFRESH_MS: int().positive().default(2000),
+};
+
+export const loadApiConfig = (env: NodeJS.ProcessEnv = process.env) => loadConfig(apiConfigShape, ['JWT_SECRET'], env);
+export type ApiConfig = ReturnType<typeof loadApiConfig>;

@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ChannelModel, ConfirmChannel } from 'amqplib';
+import { assertTopology, connectBroker, recoverConnectionWhenClosed, type Logger, type Topology } from '@argus/shared';
+
+export type PublishRefusal = 'unreachable' | 'blocked' | 'overloaded' | 'timeout' | 'nacked' | 'unroutable';
+
+/** The broker did not take responsibility for a message; the client should retry later. */
+export class PublishRefused extends Error {
+  override name = 'PublishRefused';
+  constructor(readonly reason: PublishRefusal, message: string) {
+    super(message);
+  }
+}
+
+export type Publisher = {
+  /** Resolves once the broker confirmed that a durable queue holds the message; else rejects with PublishRefused. */
+  publishConfirmed(content: Buffer): Promise<void>;
+  isReady(): boolean;
+  close(): Promise<void>;
+};
+
+export type PublisherOptions = {
+  url: string;
+  topology: Topology;
+  /** How long to wait for the broker's confirm before answering 503. */
+  confirmTimeoutMs: number;
+  /** Messages awaiting confirmation beyond which new ones are refused instead of piling up memory. */
+  maxInFlight: number;
+  firstConnectTimeoutMs: number;
+  log: Logger;
+};
+
+export async function startPublisher(options: PublisherOptions): Promise<Publisher> {
+  const { topology, log } = options;
+  let channel: ConfirmChannel | undefined;
+  let model: ChannelModel | undefined;
+  let blocked = false;
+  let stopping = false;
+  let inFlight = 0;
+  let reasserting: Promise<void> | undefined;
+  // RabbitMQ sends basic.return before the ack of the same message, so the ack callback can ask here.
+  const returned = new Set<string>();
+
+  const connection = await connectBroker({
+    url: options.url,
+    name: 'argus-api',
+    log,
+    setup: async (connected) => {
+      const opened = await connected.createConfirmChannel();
+      await assertTopology(opened, topology);
+      opened.on('return', (message) => returned.add(String(message.properties.messageId)));
+      opened.on('close', () => {
+        if (channel === opened) channel = undefined;
+      });
+      recoverConnectionWhenClosed(connected, opened, () => stopping);
+      model = connected;
+      channel = opened;
+    },
+  });
+  // start answering only once the broker is there, if it comes soon; until then every publish is a 503
+  await Promise.race([connection.waitForConnect().catch(() => undefined), sleep(options.firstConnectTimeoutMs)]);
+  connection.on('disconnect', () => {
+    channel = undefined;
+    blocked = false;
+  });
+  connection.on('blocked', () => (blocked = true));
+  connection.on('unblocked', () => (blocked = false));
+
+  /** A message came back unroutable: the queue or its binding is gone. Put them back (once at a time). */
+  function reassertTopology(): void {
+    if (reasserting || !model) return;
+    const current = model;
+    reasserting = (async () => {
+      const repair = await current.createChannel();
+      await assertTopology(repair, topology);
+      await repair.close();
+      log.warn('ingest topology was missing and has been restored');
+    })()
+      .catch((error: unknown) => log.error({ err: error }, 'cannot restore the ingest topology'))
+      .finally(() => (reasserting = undefined));
+  }
+
+  function publishConfirmed(content: Buffer): Promise<void> {
+    const current = channel;
+    if (!current) return Promise.reject(new PublishRefused('unreachable', 'the message broker is unreachable'));
+    if (blocked) return Promise.reject(new PublishRefused('blocked', 'the message broker is refusing new messages (resource alarm)'));
+    if (inFlight >= options.maxInFlight) {
+      return Promise.reject(new PublishRefused('overloaded', 'too many messages are awaiting confirmation'));
+    }
+    const messageId = randomUUID();
+    return new Promise<void>((resolve, reject) => {
+      let settled = false;
+      const settle = (refusal?: PublishRefused) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (refusal) reject(refusal);
+        else resolve();
+      };
+      const timer = setTimeout(
+        () => settle(new PublishRefused('timeout', `the broker did not confirm within ${options.confirmTimeoutMs} ms`)),
+        options.confirmTimeoutMs,
+      );
+      inFlight += 1;
+      try {
+        current.publish(
+          topology.ingestExchange,
+          topology.ingestRoutingKey,
+          content,
+          { persistent: true, mandatory: true, messageId, contentType: 'application/json' },
+          (error) => {
+            inFlight -= 1;
+            if (returned.delete(messageId)) {
+              reassertTopology();
+              settle(new PublishRefused('unroutable', 'no queue accepted the message'));
+            } else if (error) settle(new PublishRefused('nacked', 'the broker did not accept the message'));
+            else settle();
+          },
+        );
+      } catch (error) {
+        // the channel closed between our check and the write; amqplib will not call back
+        inFlight -= 1;
+        settle(new PublishRefused('unreachable', `the message broker is unreachable (${(error as Error).message})`));
+      }
+    });
+  }
+
+  return {
+    publishConfirmed,
+    isReady: () => channel !== undefined && !blocked,
+    close: async () => {
+      stopping = true;
+      await connection.close();
+    },
+  };
+}

@@ -1,0 +1,14 @@
+export * from './applications.js';
+export * from './config.js';
+export * from './database.js';
+export * from './envelope.js';
+export * from './logger.js';
+export * from './tokens.js';
+export * from './topology.js';
+export { ApiToken, tokenScopes, type TokenScope } from './entities/api-token.js';
+export { Application } from './entities/application.js';
+export { EventError, type Problem } from './entities/event-error.js';
+export { Session } from './entities/session.js';
+export { StoredEvent } from './entities/stored-event.js';
+export * from './broker.js';
+export * from './process.js';

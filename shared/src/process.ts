@@ -1,0 +1,44 @@
+import { ConfigError } from './config.js';
+import { createLogger, type Logger } from './logger.js';
+
+export type ServiceProcess = { start(): Promise<unknown>; stop(): Promise<void> };
+
+/**
+ * Runs one Argus process from its `main.ts`: parse config (an invalid one prints every problem and
+ * exits 1), start, and on SIGTERM or SIGINT stop in order so in-flight work finishes first.
+ */
+export async function runProcess<C extends { LOG_LEVEL: string }>(options: {
+  name: string;
+  loadConfig: () => C;
+  create: (config: C, log: Logger) => ServiceProcess;
+}): Promise<void> {
+  let config: C;
+  try {
+    config = options.loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`${options.name}: ${error.message}`);
+    process.exit(1);
+  }
+  const log = createLogger({ name: options.name, level: config.LOG_LEVEL });
+  const service = options.create(config, log);
+  try {
+    await service.start();
+  } catch (error) {
+    log.fatal({ err: error }, 'cannot start');
+    await service.stop().catch(() => {});
+    process.exit(1);
+  }
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      log.info({ signal }, 'shutting down');
+      service.stop().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          log.error({ err: error }, 'unclean shutdown');
+          process.exit(1);
+        },
+      );
+    });
+  }
+}

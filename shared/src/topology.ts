@@ -1,0 +1,53 @@
+import type { Channel } from 'amqplib';
+
+/**
+ * The broker objects api and worker agree on. The api publishes to `ingestExchange`, which routes
+ * to the quorum queue `ingestQueue`; messages the worker rejects, or that fail delivery too often,
+ * are dead-lettered to `deadLetterQueue` where operators can inspect them.
+ */
+export type Topology = {
+  ingestExchange: string;
+  ingestQueue: string;
+  ingestRoutingKey: string;
+  deadLetterExchange: string;
+  deadLetterQueue: string;
+  /** Deliveries of one message before RabbitMQ dead-letters it instead of redelivering (poison messages). */
+  deliveryLimit: number;
+};
+
+export function topologyFor(config: { AMQP_PREFIX: string; AMQP_DELIVERY_LIMIT: number }): Topology {
+  const prefix = config.AMQP_PREFIX;
+  return {
+    ingestExchange: `${prefix}.ingest`,
+    ingestQueue: `${prefix}.ingest`,
+    ingestRoutingKey: 'events',
+    deadLetterExchange: `${prefix}.ingest.dead`,
+    deadLetterQueue: `${prefix}.ingest.dead`,
+    deliveryLimit: config.AMQP_DELIVERY_LIMIT,
+  };
+}
+
+/** Idempotent: both api and worker call it on every (re)connect, so whichever starts first creates it. */
+export async function assertTopology(channel: Channel, topology: Topology): Promise<void> {
+  await channel.assertExchange(topology.deadLetterExchange, 'fanout', { durable: true });
+  await channel.assertQueue(topology.deadLetterQueue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+  await channel.bindQueue(topology.deadLetterQueue, topology.deadLetterExchange, '');
+
+  await channel.assertExchange(topology.ingestExchange, 'direct', { durable: true });
+  await channel.assertQueue(topology.ingestQueue, {
+    durable: true,
+    arguments: {
+      'x-queue-type': 'quorum',
+      'x-dead-letter-exchange': topology.deadLetterExchange,
+      'x-delivery-limit': topology.deliveryLimit,
+    },
+  });
+  await channel.bindQueue(topology.ingestQueue, topology.ingestExchange, topology.ingestRoutingKey);
+}
+
+export async function deleteTopology(channel: Channel, topology: Topology): Promise<void> {
+  await channel.deleteQueue(topology.ingestQueue);
+  await channel.deleteQueue(topology.deadLetterQueue);
+  await channel.deleteExchange(topology.ingestExchange);
+  await channel.deleteExchange(topology.deadLetterExchange);
+}

@@ -1,0 +1,21 @@
+import { baseConfigShape, loadConfig } from '@argus/shared';
+import { z } from 'zod';
+
+const int = () => z.coerce.number().int();
+
+export const workerConfigShape = {
+  ...baseConfigShape,
+  PREFETCH: int().positive().default(400),
+  BATCH_MAX_MESSAGES: int().positive().default(200),
+  BATCH_MAX_BYTES: int().positive().default(4 * 1024 * 1024),
+  BATCH_MAX_WAIT_MS: int().nonnegative().default(10),
+  STORE_CONCURRENCY: int().positive().default(2),
+  DB_POOL_SIZE: int().positive().default(4),
+  /** How far ahead of the server's clock an event's timestamp may be before it is refused as "in the future". */
+  CLOCK_SKEW_ALLOWANCE_MS: int().nonnegative().default(60_000),
+  DB_RETRY_INITIAL_MS: int().positive().default(200),
+  DB_RETRY_MAX_MS: int().positive().default(10_000),
+};
+
+export const loadWorkerConfig = (env: NodeJS.ProcessEnv = process.env) => loadConfig(workerConfigShape, [], env);
+export type WorkerConfig = ReturnType<typeof loadWorkerConfig>;

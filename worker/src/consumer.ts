@@ -1,0 +1,129 @@
+import type { Channel, ConsumeMessage } from 'amqplib';
+import { assertTopology, connectBroker, recoverConnectionWhenClosed, type Logger, type Topology } from '@argus/shared';
+
+/** What the consumer does with a message once its batch is handled. */
+export type Disposition = 'ack' | 'dead-letter';
+
+/**
+ * Handles the contents of a batch of messages, returning one disposition each, in order. It throws
+ * only when it gave up (stopping): those messages stay unacknowledged and the broker redelivers them.
+ */
+export type HandleBatch = (contents: Buffer[]) => Promise<Disposition[]>;
+
+export type ConsumerOptions = {
+  url: string;
+  topology: Topology;
+  /** Unacknowledged messages the broker may hand us at once: the pipeline's window. */
+  prefetch: number;
+  batchMaxMessages: number;
+  batchMaxBytes: number;
+  /** How long an idle consumer waits for more messages before it stores what it has. */
+  batchMaxWaitMs: number;
+  /** Batches stored at once: while one waits for the database the next is validated. */
+  concurrency: number;
+  handleBatch: HandleBatch;
+  log: Logger;
+};
+
+type Delivery = { message: ConsumeMessage; channel: Channel };
+
+export type Consumer = { stop(): Promise<void> };
+
+/** Consumes the ingest queue in batches and acknowledges each message only after its batch is handled. */
+export async function startConsumer(options: ConsumerOptions): Promise<Consumer> {
+  const { log } = options;
+  let pending: Delivery[] = [];
+  let active = 0;
+  let timer: NodeJS.Timeout | undefined;
+  let stopping = false;
+  let consuming: { channel: Channel; consumerTag: string } | undefined;
+  let idle: (() => void) | undefined;
+
+  const connection = await connectBroker({
+    url: options.url,
+    name: 'argus-worker',
+    log,
+    setup: async (model) => {
+      const channel = await model.createChannel();
+      await assertTopology(channel, options.topology);
+      await channel.prefetch(options.prefetch);
+      channel.on('close', () => {
+        // its unacknowledged messages go back to the queue; working on them here would be wasted
+        pending = pending.filter((delivery) => delivery.channel !== channel);
+      });
+      recoverConnectionWhenClosed(model, channel, () => stopping);
+      const { consumerTag } = await channel.consume(options.topology.ingestQueue, (message) => {
+        if (message) receive({ message, channel });
+      });
+      consuming = { channel, consumerTag };
+    },
+  });
+
+  function receive(delivery: Delivery): void {
+    pending.push(delivery);
+    if (pending.length >= options.batchMaxMessages) scheduleFlush(0);
+    else scheduleFlush(options.batchMaxWaitMs);
+  }
+
+  function scheduleFlush(delayMs: number): void {
+    if (active >= options.concurrency) return; // a finishing batch flushes what is pending
+    if (delayMs === 0) {
+      clearTimeout(timer);
+      timer = undefined;
+      void flush();
+    } else timer ??= setTimeout(() => {
+      timer = undefined;
+      void flush();
+    }, delayMs);
+  }
+
+  async function flush(): Promise<void> {
+    const batch = takeBatch();
+    if (batch.length === 0) return;
+    active += 1;
+    try {
+      const dispositions = await options.handleBatch(batch.map((delivery) => delivery.message.content));
+      batch.forEach((delivery, index) => settle(delivery, dispositions[index] ?? 'ack'));
+    } catch (error) {
+      if (!stopping) log.error({ err: error }, 'a batch was left unacknowledged; the broker will redeliver it');
+    } finally {
+      active -= 1;
+    }
+    if (pending.length > 0) scheduleFlush(stopping ? 0 : pending.length >= options.batchMaxMessages ? 0 : options.batchMaxWaitMs);
+    else if (active === 0) idle?.();
+  }
+
+  function takeBatch(): Delivery[] {
+    let bytes = 0;
+    let count = 0;
+    while (count < pending.length && count < options.batchMaxMessages && (count === 0 || bytes < options.batchMaxBytes)) {
+      bytes += pending[count]!.message.content.length;
+      count += 1;
+    }
+    return pending.splice(0, count);
+  }
+
+  function settle(delivery: Delivery, disposition: Disposition): void {
+    try {
+      if (disposition === 'ack') delivery.channel.ack(delivery.message);
+      else delivery.channel.nack(delivery.message, false, false);
+    } catch {
+      // the channel closed meanwhile: the broker redelivers, and storage is idempotent
+    }
+  }
+
+  return {
+    /** Stops taking messages, finishes the batches in hand (acks included), then disconnects. */
+    async stop() {
+      stopping = true;
+      if (consuming) await consuming.channel.cancel(consuming.consumerTag).catch(() => {});
+      if (pending.length > 0 || active > 0) {
+        const drained = new Promise<void>((resolve) => (idle = resolve));
+        scheduleFlush(0);
+        await drained;
+      }
+      clearTimeout(timer);
+      await connection.close();
+    },
+  };
+}

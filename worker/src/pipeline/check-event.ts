@@ -1,0 +1,54 @@
+import type { IngestMessage } from '@argus/shared';
+import { checkEnvelope } from '../validation/envelope.js';
+import { storabilityProblems, storableCopy } from '../validation/json-safety.js';
+import type { ValidatorRegistry } from '../validation/registry.js';
+import { formatTimestamp, parseTimestamp } from '../validation/timestamp.js';
+import type { ErrorRow, EventRow } from './rows.js';
+
+export type EventOutcome = { kind: 'valid'; row: EventRow } | { kind: 'invalid'; row: ErrorRow };
+
+export type CheckEventOptions = { registry: ValidatorRegistry; clockSkewAllowanceMs: number };
+
+/** `data` may nest this deep; the whole event one level more. */
+export const maxDataDepth = 32;
+
+/** One event's path through validation: storable at all → envelope → its kind's validators. */
+export function checkEvent(entry: IngestMessage['events'][number], message: IngestMessage, options: CheckEventOptions): EventOutcome {
+  const receivedAt = parseTimestamp(message.received_at)!;
+  const invalid = (reasons: ErrorRow['reasons'], raw: unknown = entry.raw): EventOutcome => ({
+    kind: 'invalid',
+    row: { eventId: entry.id, applicationId: message.application_id, raw, reasons, receivedAt: message.received_at, requestId: message.request_id },
+  });
+
+  const unstorable = storabilityProblems(entry.raw, maxDataDepth + 1);
+  if (unstorable.length > 0) return invalid(unstorable, storableCopy(entry.raw, maxDataDepth + 1));
+
+  const envelope = checkEnvelope(entry.raw, {
+    receivedAt,
+    batchSentAt: message.sent_at,
+    clockSkewAllowanceMicros: options.clockSkewAllowanceMs * 1000,
+  });
+  if (!envelope.ok) return invalid(envelope.problems);
+
+  const { event, timestamp, clientTimestamp, sentAt } = envelope.value;
+  const problems = options.registry.validate(event);
+  if (problems.length > 0) return invalid(problems);
+
+  return {
+    kind: 'valid',
+    row: {
+      id: entry.id,
+      applicationId: message.application_id,
+      sessionId: event.session_id.toLowerCase(),
+      category: event.category,
+      name: event.name,
+      data: event.data,
+      timestamp: formatTimestamp(timestamp),
+      clientTimestamp: formatTimestamp(clientTimestamp),
+      sentAt: sentAt === undefined ? null : formatTimestamp(sentAt),
+      receivedAt: message.received_at,
+      requestId: message.request_id,
+      raw: entry.raw,
+    },
+  };
+}

@@ -1,0 +1,60 @@
+import type { Logger } from '@argus/shared';
+import type { DataSource } from 'typeorm';
+import type { Disposition, HandleBatch } from '../consumer.js';
+import { storeBatch, type StoreResult } from '../store.js';
+import type { CheckEventOptions } from './check-event.js';
+import { planMessage, type MessagePlan } from './plan-message.js';
+import { isCausedByData, retryUntilStored } from './retry.js';
+
+type StorePlan = Extract<MessagePlan, { kind: 'store' }>;
+
+export type BatchHandlerOptions = {
+  db: DataSource;
+  check: CheckEventOptions;
+  retry: { initialDelayMs: number; maxDelayMs: number };
+  /** Aborted when the worker stops: a batch waiting for the database is then left to redelivery. */
+  signal: AbortSignal;
+  log: Logger;
+  onStored?: (result: StoreResult) => void;
+};
+
+/**
+ * Plans every message of a batch, stores all their rows in one transaction, and says what to do
+ * with each message. A database outage is waited out (nothing is acked meanwhile); a batch the
+ * database refuses because of what one message holds is retried message by message, so only the
+ * message at fault is dead-lettered.
+ */
+export function createBatchHandler(options: BatchHandlerOptions): HandleBatch {
+  const { db, log } = options;
+  const store = (plans: StorePlan[]) =>
+    retryUntilStored(
+      () => storeBatch(db, { events: plans.flatMap((plan) => plan.events), errors: plans.flatMap((plan) => plan.errors) }),
+      { ...options.retry, signal: options.signal, log },
+    ).then((result) => options.onStored?.(result));
+
+  return async (contents) => {
+    const plans = contents.map((content) => planMessage(content, options.check));
+    const dispositions: Disposition[] = plans.map((plan) => (plan.kind === 'store' ? 'ack' : 'dead-letter'));
+    plans.forEach((plan) => {
+      if (plan.kind === 'dead-letter') log.warn({ reason: plan.reason }, 'dead-lettering a message that is not an ingest message');
+    });
+    const storable = plans.filter((plan): plan is StorePlan => plan.kind === 'store');
+    try {
+      await store(storable);
+      return dispositions;
+    } catch (error) {
+      if (!isCausedByData(error)) throw error;
+    }
+    for (const [index, plan] of plans.entries()) {
+      if (plan.kind !== 'store') continue;
+      try {
+        await store([plan]);
+      } catch (error) {
+        if (!isCausedByData(error)) throw error;
+        log.error({ err: error }, 'the database refused a message; dead-lettering it');
+        dispositions[index] = 'dead-letter';
+      }
+    }
+    return dispositions;
+  };
+}

@@ -1,0 +1,34 @@
+import type { Logger } from '@argus/shared';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/**
+ * SQLSTATE classes that blame the rows, not the database: data exceptions (22), integrity
+ * violations (23), program limits such as nesting depth (54). Retrying those cannot help.
+ */
+const dataErrorClasses = new Set(['22', '23', '54']);
+
+export function isCausedByData(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code.length === 5 && dataErrorClasses.has(code.slice(0, 2));
+}
+
+/**
+ * Runs `store` until it succeeds, backing off exponentially (with jitter) while the database is
+ * unreachable or failing. Errors caused by the data are rethrown at once; so is the stop signal.
+ */
+export async function retryUntilStored<T>(
+  store: () => Promise<T>,
+  options: { initialDelayMs: number; maxDelayMs: number; signal: AbortSignal; log: Logger },
+): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    options.signal.throwIfAborted();
+    try {
+      return await store();
+    } catch (error) {
+      if (isCausedByData(error) || options.signal.aborted) throw error;
+      const delay = Math.min(options.maxDelayMs, options.initialDelayMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
+      options.log.warn({ err: error, attempt, delayMs: Math.round(delay) }, 'cannot store a batch; retrying');
+      await sleep(delay, undefined, { signal: options.signal });
+    }
+  }
+}

@@ -1,0 +1,28 @@
+import type { Problem } from '@argus/shared';
+
+/** A valid event as the `events` table stores it; timestamps are ISO strings with microseconds. */
+export type EventRow = {
+  id: string;
+  applicationId: string;
+  sessionId: string;
+  category: string;
+  name: string;
+  data: Record<string, unknown>;
+  timestamp: string;
+  clientTimestamp: string;
+  sentAt: string | null;
+  receivedAt: string;
+  requestId: string;
+  /** The event as the client sent it, kept in case the database files it as an error after all. */
+  raw: unknown;
+};
+
+/** An invalid event as `event_errors` stores it: whole, with every reason. */
+export type ErrorRow = {
+  eventId: string;
+  applicationId: string;
+  raw: unknown;
+  reasons: Problem[];
+  receivedAt: string;
+  requestId: string;
+};

@@ -1,0 +1,18 @@
+import type { Problem } from '@argus/shared';
+
+export type { Problem };
+
+/** An event whose envelope is valid: what kind validators receive. */
+export type IncomingEvent = {
+  session_id: string;
+  category: string;
+  name: string;
+  data: Record<string, unknown>;
+  timestamp: string;
+};
+
+/** A pure check of one event; problems are data (stored as reasons), never thrown. */
+export type Validate = (event: IncomingEvent) => Problem[];
+
+/** Builds the validator for one kind of event from that kind's options. */
+export type ValidatorFactory = (options?: unknown) => Validate;
