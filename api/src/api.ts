@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createDataSource, topologyFor, type Logger, type ServiceProcess } from '@argus/shared';
+import { createDataSource, topologyFor, type Logger } from '@argus/shared';
 import { buildApp } from './app.js';
 import { createAuthenticator } from './auth.js';
 import type { ApiConfig } from './config.js';
@@ -9,7 +9,7 @@ import { createIngestHandler } from './ingest/ingest-handler.js';
 import { startPublisher } from './publisher.js';
 import { startRevocationList } from './revocations.js';
 
-export type ApiProcess = ServiceProcess & { start(): Promise<AddressInfo> };
+export type ApiProcess = { start(): Promise<AddressInfo>; stop(): Promise<void> };
 
 export function createApi(config: ApiConfig, log: Logger): ApiProcess {
   const stops: (() => Promise<void> | void)[] = [];
@@ -29,7 +29,7 @@ export function createApi(config: ApiConfig, log: Logger): ApiProcess {
         topology: topologyFor(config),
         confirmTimeoutMs: config.PUBLISH_CONFIRM_TIMEOUT_MS,
         maxInFlight: config.MAX_IN_FLIGHT_PUBLISHES,
-        firstConnectTimeoutMs: 5000,
+        firstConnectTimeoutMs: config.BROKER_STARTUP_WAIT_MS,
         log,
       });
       stops.push(() => publisher.close());

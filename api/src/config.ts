@@ -13,6 +13,8 @@ export const apiConfigShape = {
   MAX_BATCH_EVENTS: int().positive().default(500),
   PUBLISH_CONFIRM_TIMEOUT_MS: int().positive().default(5000),
   MAX_IN_FLIGHT_PUBLISHES: int().positive().default(20_000),
+  /** How long start-up waits for the broker before serving anyway (answering 503 until it comes). */
+  BROKER_STARTUP_WAIT_MS: int().nonnegative().default(5000),
   RETRY_AFTER_SECONDS: int().positive().default(5),
   /** How often revoked token ids are reloaded: a revocation takes effect within this time. */
   REVOCATION_REFRESH_MS: int().positive().default(2000),

@@ -59,7 +59,7 @@ export async function startPublisher(options: PublisherOptions): Promise<Publish
     },
   });
   // start answering only once the broker is there, if it comes soon; until then every publish is a 503
-  await Promise.race([connection.waitForConnect().catch(() => undefined), sleep(options.firstConnectTimeoutMs)]);
+  await Promise.race([connection.waitForConnect().catch(() => undefined), sleep(options.firstConnectTimeoutMs, undefined, { ref: false })]);
   connection.on('disconnect', () => {
     channel = undefined;
     blocked = false;

@@ -5,9 +5,6 @@ import { startConsumer, type Consumer } from './consumer.js';
 import { createBatchHandler } from './pipeline/handle-batch.js';
 import { createValidatorRegistry, registerBuiltInValidators } from './validation/registry.js';
 
-/** How long stopping waits for batches in hand to commit before leaving them to redelivery. */
-const stopGraceMs = 5000;
-
 export function createWorker(config: WorkerConfig, log: Logger): ServiceProcess {
   const stopping = new AbortController();
   let db: DataSource | undefined;
@@ -40,7 +37,7 @@ export function createWorker(config: WorkerConfig, log: Logger): ServiceProcess 
 
     /** Finishes the batches in hand and acks them; one stuck waiting for the database is left to redelivery. */
     async stop() {
-      const giveUp = setTimeout(() => stopping.abort(), stopGraceMs);
+      const giveUp = setTimeout(() => stopping.abort(), config.STOP_GRACE_MS);
       await consumer?.stop();
       clearTimeout(giveUp);
       await db?.destroy();

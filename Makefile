@@ -1,0 +1,41 @@
+# Everything a developer or operator runs. `make start` on a fresh machine installs, builds,
+# migrates and runs the whole service; `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+.PHONY: help install build migrate start runserver runworker generatetoken test
+
+help:
+	@echo "make start                                     install, migrate and run api + worker (+ admin)"
+	@echo "make test                                      run every test (local PostgreSQL and RabbitMQ)"
+	@echo "make generatetoken email=E [app=A] [scope=S]   issue an application token (last stdout line)"
+	@echo "make migrate | runserver | runworker           one step at a time"
+
+node_modules/.package-lock.json: package.json package-lock.json shared/package.json api/package.json worker/package.json admin/package.json loadtest/package.json
+	@# npm install, not npm ci: npm 11 rejects its own lock file when optional platform packages are absent
+	npm install --no-audit --no-fund --loglevel=error
+
+install: node_modules/.package-lock.json
+
+build: install
+	npx --no-install tsc -b
+
+migrate: build
+	node shared/dist/cli/migrate.js
+
+start: migrate
+	./scripts/start.sh
+
+runserver: migrate
+	node api/dist/main.js
+
+runworker: migrate
+	node worker/dist/main.js
+
+generatetoken: build
+	@node shared/dist/cli/generate-token.js --email "$(email)" $(if $(app),--app "$(app)") $(if $(scope),--scope "$(scope)")
+
+test: install
+	./scripts/ensure-system-packages.sh
+	npx --no-install tsc -b
+	npx --no-install tsc -p tsconfig.test.json
+	NODE_OPTIONS=--experimental-vm-modules npx --no-install jest

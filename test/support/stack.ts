@@ -1,0 +1,86 @@
+import { createApi } from '../../api/src/api.js';
+import { loadApiConfig } from '../../api/src/config.js';
+import { loadWorkerConfig } from '../../worker/src/config.js';
+import { createWorker } from '../../worker/src/worker.js';
+import { findOrCreateApplication, issueToken, type ServiceProcess, type TokenScope } from '@argus/shared';
+import { createTestBroker, createTestDatabase, silentLog, testSecret, type TestBroker, type TestDatabase } from '@argus/shared/testing';
+
+export type TestStack = {
+  database: TestDatabase;
+  broker: TestBroker;
+  baseUrl: string;
+  /** A token for a new application of that name (scope `write` unless told). */
+  tokenFor(application: string, scopes?: TokenScope[]): Promise<{ token: string; applicationId: string; tokenId: string }>;
+  post(body: unknown, init?: { token?: string; headers?: Record<string, string> }): Promise<Response>;
+  startWorker(env?: Record<string, string>): Promise<ServiceProcess>;
+  stop(): Promise<void>;
+};
+
+/**
+ * The api (and, on request, workers) in this process, on a database and broker names of their own,
+ * listening on a free port. `stop` stops everything it started and drops what it created.
+ */
+export async function startStack(apiEnv: Record<string, string> = {}): Promise<TestStack> {
+  const database = await createTestDatabase();
+  const broker = createTestBroker();
+  const env = {
+    NODE_ENV: 'test',
+    DATABASE_URL: database.url,
+    AMQP_URL: broker.url,
+    AMQP_PREFIX: broker.prefix,
+    JWT_SECRET: testSecret,
+    LOG_LEVEL: 'silent',
+  };
+  const api = createApi(loadApiConfig({ ...env, PORT: '0', HOST: '127.0.0.1', ...apiEnv }), silentLog);
+  const { port } = await api.start();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const workers: ServiceProcess[] = [];
+
+  return {
+    database,
+    broker,
+    baseUrl,
+    async tokenFor(application, scopes = ['write']) {
+      const app = await findOrCreateApplication(database.db, { name: application, email: `${application}@example.com` });
+      const { token, record } = await issueToken(database.db, testSecret, { applicationId: app.id, scopes });
+      return { token, applicationId: app.id, tokenId: record.id };
+    },
+    post(body, init = {}) {
+      return fetch(`${baseUrl}/events`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          ...(init.token ? { Authorization: `Bearer ${init.token}` } : {}),
+          ...init.headers,
+        },
+        body: typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
+      });
+    },
+    async startWorker(workerEnv = {}) {
+      const worker = createWorker(loadWorkerConfig({ ...env, ...workerEnv }), silentLog);
+      await worker.start();
+      workers.push(worker);
+      return worker;
+    },
+    async stop() {
+      await api.stop();
+      for (const worker of workers) await worker.stop();
+      await broker.drop();
+      await database.drop();
+    },
+  };
+}
+
+const baseEvent = {
+  session_id: 'e2085be5-9137-4e4e-80b5-f1ffddc25423',
+  category: 'page interaction',
+  name: 'cta click',
+  data: { host: 'www.consumeraffairs.com', path: '/', element: 'chat bubble' } as Record<string, unknown>,
+  timestamp: '2023-01-01 09:15:27.243860Z',
+};
+
+/** A valid `page interaction` / `cta click` event, with any field replaced or added. */
+export const sampleEvent = <T extends Record<string, unknown>>(overrides?: T): Omit<typeof baseEvent, keyof T> & T => ({
+  ...baseEvent,
+  ...(overrides as T),
+});
