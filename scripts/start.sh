@@ -10,15 +10,16 @@ stop_all() {
   kill "${pids[@]}" 2>/dev/null || true
   wait 2>/dev/null || true
 }
-trap stop_all EXIT INT TERM
+trap stop_all EXIT
+trap 'stop_all; exit 130' INT TERM
 
 node api/dist/main.js & pids+=($!)
 node worker/dist/main.js & pids+=($!)
 if [ -f admin/dist/main.js ]; then node admin/dist/main.js & pids+=($!); fi
 
-for _ in $(seq 1 100); do
-  curl -sf "http://127.0.0.1:${port}/health" >/dev/null 2>&1 && break
-  sleep 0.1
+until curl -sf "http://127.0.0.1:${port}/health" >/dev/null 2>&1; do
+  kill -0 "${pids[0]}" 2>/dev/null || { echo "the api did not start; see its log above" >&2; exit 1; }
+  sleep 0.2
 done
 
 cat <<MSG
