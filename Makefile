@@ -2,7 +2,7 @@
 # migrates and runs the whole service; `make test` runs every test.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help install build migrate start runserver runworker generatetoken test
+.PHONY: help install build migrate start runserver runworker generatetoken test bench loadtest
 
 help:
 	@echo "make start                                     install, migrate and run api + worker (+ admin)"
@@ -39,3 +39,6 @@ test: install
 	npx --no-install tsc -b
 	npx --no-install tsc -p tsconfig.test.json
 	NODE_OPTIONS=--experimental-vm-modules npx --no-install jest
+
+bench: build
+	node loadtest/dist/bench/main.js

@@ -1,17 +1,18 @@
-import { InvalidToken, verifyToken, type TokenClaims, type TokenScope } from '@argus/shared';
+import { createTokenVerifier, InvalidToken, type TokenClaims, type TokenScope } from '@argus/shared';
 import { forbidden, unauthorized } from './errors.js';
 
 export type Authenticate = (authorization: string | undefined, scope: TokenScope) => TokenClaims;
 
 /** Verifies a bearer token from memory alone: signature and expiry by the secret, revocation by the list. */
 export function createAuthenticator(secret: string, isRevoked: (tokenId: string) => boolean): Authenticate {
+  const verifyToken = createTokenVerifier(secret);
   return (authorization, scope) => {
     if (!authorization) throw unauthorized('missing Authorization header; send "Authorization: Bearer <token>"');
     const [kind, token] = authorization.split(' ');
     if (kind?.toLowerCase() !== 'bearer' || !token) throw unauthorized('the Authorization header must be "Bearer <token>"');
     let claims: TokenClaims;
     try {
-      claims = verifyToken(secret, token);
+      claims = verifyToken(token);
     } catch (error) {
       if (error instanceof InvalidToken) throw unauthorized(error.message);
       throw error;

@@ -1,0 +1,231 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import amqp from 'amqplib';
+import pg from 'pg';
+import {
+  createDataSource,
+  deleteTopology,
+  encodeIngestMessage,
+  findOrCreateApplication,
+  issueToken,
+  migrate,
+  topologyFor,
+} from '@argus/shared';
+import { measureConfirmedPublish, measureMultiRowInsert } from './baselines.js';
+import type { LoadResult, LoadSpec } from './http-load.js';
+import { firstLine, freePort, repositoryRoot, runNode, startNode, waitForHealth } from './processes.js';
+import { machine, markdownTable, type Row } from './report.js';
+import { requestBodies } from './sample-events.js';
+
+/**
+ * `make bench`: the machine's own limits and the service measured against them, in one run.
+ * Every service figure is printed as a ratio to its baseline from the same run.
+ */
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+const sustainedSeconds = Number(process.env.BENCH_SUSTAINED_SECONDS ?? 60);
+const postgresUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const amqpUrl = process.env.BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+const connections = 50;
+
+const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+const databaseUrl = Object.assign(new URL(postgresUrl), { pathname: `/argus_bench_${runId}` }).toString();
+const prefix = `argus-bench-${runId}`;
+const topology = topologyFor({ AMQP_PREFIX: prefix, AMQP_DELIVERY_LIMIT: 10 });
+const secret = randomBytes(32).toString('base64url');
+const env = { NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, AMQP_URL: amqpUrl, AMQP_PREFIX: prefix, JWT_SECRET: secret };
+const work = mkdtempSync(join(tmpdir(), 'argus-bench-'));
+const steps = 10;
+let step = 0;
+const progress = (text: string) => process.stderr.write(`[${++step}/${steps}] ${text}\n`);
+
+const bodyFile = (name: string, bodies: string[]) => {
+  const file = join(work, `${name}.json`);
+  writeFileSync(file, JSON.stringify(bodies));
+  return file;
+};
+const singleBodies = bodyFile('single', requestBodies(5000, 1));
+const batchBodies = bodyFile('batch', requestBodies(200, 100));
+const idsFiles: string[] = [];
+
+async function load(spec: Omit<LoadSpec, 'connections' | 'durationSeconds'> & Partial<LoadSpec>, collectIds = true): Promise<LoadResult> {
+  const idsFile = collectIds ? join(work, `ids-${idsFiles.length}.txt`) : undefined;
+  if (idsFile) idsFiles.push(idsFile);
+  const full: LoadSpec = { connections, durationSeconds: seconds, ...spec, ...(idsFile ? { idsFile } : {}) };
+  return JSON.parse(await runNode('loadtest/dist/bench/http-load.js', [JSON.stringify(full)])) as LoadResult;
+}
+
+const db = createDataSource({ url: databaseUrl, poolSize: 2, applicationName: 'argus-bench' });
+const rows: Row[] = [];
+const checks: Record<string, unknown> = {};
+const running: { stop(): Promise<void> }[] = [];
+
+try {
+  await migrate(databaseUrl);
+  await db.initialize();
+  const application = await findOrCreateApplication(db, { name: 'bench', email: 'bench@example.com' });
+  const { token } = await issueToken(db, secret, { applicationId: application.id, scopes: ['write'] });
+
+  progress(`baseline: bare node:http answering 202, ${connections} connections, ${seconds} s`);
+  const bare = startNode('loadtest/dist/bench/bare-server.js');
+  const barePort = await firstLine(bare);
+  const bareLoad = await load({ url: `http://127.0.0.1:${barePort}`, bodiesFile: singleBodies }, false);
+  await bare.stop();
+
+  progress('baseline: confirmed publishing to a quorum queue (confirms pipelined)');
+  const sampleMessage = encodeIngestMessage(
+    { application_id: application.id, request_id: 'baseline', received_at: new Date().toISOString() },
+    [{ id: application.id, json: (JSON.parse(readFileSync(singleBodies, 'utf8')) as string[])[0]! }],
+  );
+  const publishRate = await measureConfirmedPublish(amqpUrl, topology, sampleMessage, 30_000);
+
+  progress('baseline: PostgreSQL multi-row INSERT of event rows');
+  const insertRate = await measureMultiRowInsert(db, 100_000);
+
+  progress(`service: single-event posts, ${connections} connections, ${seconds} s (worker stopped: the queue fills)`);
+  const apiPort = await freePort();
+  const api = startNode('api/dist/main.js', { ...env, PORT: String(apiPort), HOST: '127.0.0.1' });
+  running.push(api);
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  await waitForHealth(`${apiUrl}/health`);
+  const single = await load({ url: apiUrl, token, bodiesFile: singleBodies });
+
+  progress(`service: batches of 100 events, ${connections} connections, ${seconds} s`);
+  const batch = await load({ url: apiUrl, token, bodiesFile: batchBodies });
+
+  progress('worker: draining the full queue');
+  const queued = single.acceptedEvents + batch.acceptedEvents;
+  const worker = startNode('worker/dist/main.js', env);
+  running.push(worker);
+  const drainRate = await measureDrain(queued);
+
+  progress(`end to end: 1,000 single-event posts per second for ${seconds} s`);
+  const e2eStarted = new Date();
+  const e2e = await load({ url: apiUrl, token, bodiesFile: singleBodies, overallRate: 1000 });
+  await waitStored(queued + e2e.acceptedEvents);
+  const [latency] = (await db.query(
+    `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY ms) AS p50, percentile_cont(0.99) WITHIN GROUP (ORDER BY ms) AS p99
+     FROM (SELECT extract(epoch FROM stored_at - received_at) * 1000 AS ms FROM events WHERE received_at >= $1
+           UNION ALL SELECT extract(epoch FROM stored_at - received_at) * 1000 FROM event_errors WHERE received_at >= $1) AS latencies`,
+    [e2eStarted],
+  )) as { p50: number; p99: number }[];
+
+  progress(`sustained: 10,000 events/s (100 batches of 100) for ${sustainedSeconds} s, watching the queue depth`);
+  const depthSamples: number[] = [];
+  const sampling = sampleQueueDepth(depthSamples);
+  const sustained = await load({ url: apiUrl, token, bodiesFile: batchBodies, overallRate: 100, durationSeconds: sustainedSeconds, connections: 20 });
+  sampling.stop();
+  const total = queued + e2e.acceptedEvents + sustained.acceptedEvents;
+  await waitStored(total);
+
+  progress('loss check: every id answered 202 is stored exactly once');
+  await api.stop();
+  await worker.stop();
+  Object.assign(checks, await lossCheck(total));
+
+  const accepted = (result: LoadResult) => result.statuses['202'] ?? 0;
+  const failed = (result: LoadResult) => result.requests - accepted(result) + result.errors;
+  rows.push(
+    { figure: 'bare node:http, 202 (baseline)', value: bareLoad.requestsPerSecond, unit: 'req/s' },
+    { figure: 'confirmed publish, quorum queue (baseline)', value: publishRate, unit: 'msg/s' },
+    { figure: 'PostgreSQL multi-row INSERT (baseline)', value: insertRate, unit: 'rows/s' },
+    { figure: 'single-event posts accepted', value: single.requestsPerSecond, unit: 'req/s', baseline: { name: 'bare node:http', value: bareLoad.requestsPerSecond }, target: '≥ 40 %' },
+    { figure: 'single-event posts latency p50', value: single.latencyP50, unit: 'ms', baseline: { name: 'bare p50', value: bareLoad.latencyP50 } },
+    { figure: 'single-event posts latency p99', value: single.latencyP99, unit: 'ms', baseline: { name: 'bare p99', value: bareLoad.latencyP99 }, target: '< 50 ms' },
+    { figure: 'batched posts (100 events) accepted', value: batch.acceptedEvents / seconds, unit: 'events/s', baseline: { name: 'confirmed publish', value: publishRate }, target: '≥ 40,000 events/s' },
+    { figure: 'batched posts latency p99', value: batch.latencyP99, unit: 'ms' },
+    { figure: 'worker drain from a full queue', value: drainRate, unit: 'events/s', baseline: { name: 'multi-row INSERT', value: insertRate }, target: '≥ 50 %' },
+    { figure: 'end to end (received → stored) p50 at 1,000 events/s', value: latency!.p50, unit: 'ms' },
+    { figure: 'end to end (received → stored) p99 at 1,000 events/s', value: latency!.p99, unit: 'ms', target: '< 1,000 ms' },
+    { figure: `sustained 10,000 events/s for ${sustainedSeconds} s: events accepted/s`, value: sustained.acceptedEvents / sustainedSeconds, unit: 'events/s' },
+    { figure: `sustained: largest queue depth (sampled each second)`, value: Math.max(0, ...depthSamples), unit: 'messages', target: 'bounded' },
+  );
+  checks.failedRequests = { single: failed(single), batch: failed(batch), e2e: failed(e2e), sustained: failed(sustained) };
+  report();
+} finally {
+  for (const process of running.reverse()) await process.stop().catch(() => undefined);
+  await cleanUp();
+}
+
+async function storedCount(): Promise<number> {
+  const [row] = (await db.query('SELECT (SELECT count(*) FROM events) + (SELECT count(*) FROM event_errors) AS stored')) as { stored: string }[];
+  return Number(row!.stored);
+}
+
+async function waitStored(expected: number): Promise<void> {
+  while ((await storedCount()) < expected) await sleep(200);
+}
+
+async function measureDrain(expected: number): Promise<number> {
+  let first = await storedCount();
+  while (first === 0) {
+    await sleep(20);
+    first = await storedCount();
+  }
+  const started = performance.now();
+  await waitStored(expected);
+  return (expected - first) / ((performance.now() - started) / 1000);
+}
+
+function sampleQueueDepth(samples: number[]): { stop(): void } {
+  let stopped = false;
+  void (async () => {
+    const connection = await amqp.connect(amqpUrl);
+    const channel = await connection.createChannel();
+    while (!stopped) {
+      samples.push((await channel.checkQueue(topology.ingestQueue)).messageCount);
+      await sleep(1000);
+    }
+    await connection.close();
+  })();
+  return { stop: () => void (stopped = true) };
+}
+
+async function lossCheck(expectedTotal: number) {
+  const ids = idsFiles.flatMap((file) => readFileSync(file, 'utf8').split('\n').filter(Boolean));
+  await db.query('CREATE TABLE accepted_ids (id uuid)');
+  for (let start = 0; start < ids.length; start += 50_000) {
+    await db.query('INSERT INTO accepted_ids SELECT unnest($1::uuid[])', [ids.slice(start, start + 50_000)]);
+  }
+  const [result] = (await db.query(
+    `WITH stored AS (SELECT id FROM events UNION ALL SELECT event_id FROM event_errors)
+     SELECT (SELECT count(*) FROM accepted_ids a WHERE NOT EXISTS (SELECT 1 FROM stored s WHERE s.id = a.id)) AS lost,
+            (SELECT count(*) FROM (SELECT id FROM stored GROUP BY id HAVING count(*) > 1) d) AS duplicates,
+            (SELECT count(*) FROM stored) AS stored,
+            (SELECT count(*) FROM event_errors) AS invalid`,
+  )) as { lost: string; duplicates: string; stored: string; invalid: string }[];
+  return {
+    acceptedIds: ids.length,
+    expectedTotal,
+    stored: Number(result!.stored),
+    invalid: Number(result!.invalid),
+    lost: Number(result!.lost),
+    duplicates: Number(result!.duplicates),
+  };
+}
+
+function report(): void {
+  const table = markdownTable(rows);
+  const summary = `lost = ${String(checks.lost)}, duplicates = ${String(checks.duplicates)} (of ${String(checks.acceptedIds)} accepted ids; ${String(checks.invalid)} of them invalid by design, kept in event_errors)`;
+  const when = new Date().toISOString();
+  const markdown = `Measured ${when.slice(0, 10)} on ${machine()}; load from autocannon in its own process on the same machine.\n\n${table}\n\n${summary}\n`;
+  const resultsDir = join(repositoryRoot, 'loadtest', 'results');
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(join(resultsDir, `bench-${when.replaceAll(':', '-')}.json`), JSON.stringify({ when, machine: machine(), rows, checks }, null, 2));
+  writeFileSync(join(resultsDir, 'bench.md'), markdown);
+  process.stdout.write(`\n${markdown}\nfailed requests: ${JSON.stringify(checks.failedRequests)}\nresults: loadtest/results/bench.md\n`);
+}
+
+async function cleanUp(): Promise<void> {
+  await db.destroy().catch(() => undefined);
+  const admin = new pg.Client({ connectionString: postgresUrl });
+  await admin.connect();
+  await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(`argus_bench_${runId}`)} WITH (FORCE)`).catch(() => undefined);
+  await admin.end();
+  const connection = await amqp.connect(amqpUrl);
+  await deleteTopology(await connection.createChannel(), topology).catch(() => undefined);
+  await connection.close().catch(() => undefined);
+  rmSync(work, { recursive: true, force: true });
+}

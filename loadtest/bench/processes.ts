@@ -1,0 +1,63 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+export const repositoryRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+export type Running = { child: ChildProcess; stop(): Promise<void> };
+
+/** Starts `node <script>` from the repository root; `stop` sends SIGTERM and waits for the exit. */
+export function startNode(script: string, env: Record<string, string> = {}, args: string[] = []): Running {
+  const child = spawn(process.execPath, [script, ...args], {
+    cwd: repositoryRoot,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return {
+    child,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+export async function firstLine(running: Running): Promise<string> {
+  const lines = createInterface({ input: running.child.stdout! });
+  for await (const line of lines) return line;
+  throw new Error('the process exited without printing');
+}
+
+/** Runs `node <script> <args>` to completion and returns its stdout. */
+export async function runNode(script: string, args: string[]): Promise<string> {
+  const running = startNode(script, {}, args);
+  let output = '';
+  running.child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const [code] = (await once(running.child, 'exit')) as [number | null];
+  if (code !== 0) throw new Error(`${script} exited with ${code}`);
+  return output;
+}
+
+export async function waitForHealth(url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const healthy = await fetch(url).then((response) => response.ok, () => false);
+    if (healthy) return;
+    await sleep(100);
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  return port;
+}

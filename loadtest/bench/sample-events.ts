@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+
+const hosts = ['www.consumeraffairs.com', 'shop.example.com', 'docs.example.org'];
+const paths = ['/', '/pricing', '/reviews/cars', '/checkout', '/help'];
+
+/**
+ * Realistic, varied events: several kinds, many sessions, about 5 % invalid (missing a required
+ * field), so the benchmark exercises validation and event_errors as production traffic would.
+ */
+export function sampleEvent(index: number, sessions: readonly string[]): Record<string, unknown> {
+  const session_id = sessions[index % sessions.length];
+  const host = hosts[index % hosts.length];
+  const path = paths[index % paths.length];
+  const timestamp = new Date(Date.now() - (index % 1000) * 1000).toISOString();
+  switch (index % 4) {
+    case 0:
+      return { session_id, category: 'page interaction', name: 'pageview', data: { host, path }, timestamp };
+    case 1:
+      return index % 20 === 1
+        ? { session_id, category: 'page interaction', name: 'cta click', data: { host, path }, timestamp }
+        : { session_id, category: 'page interaction', name: 'cta click', data: { host, path, element: 'chat bubble' }, timestamp };
+    case 2:
+      return { session_id, category: 'form interaction', name: 'submit', data: { host, path, form: { first_name: 'John', last_name: 'Doe' } }, timestamp };
+    default:
+      return { session_id, category: 'activity', name: 'deploy', data: { component: 'api', environment: 'production', email: 'ade@example.com' }, timestamp };
+  }
+}
+
+export const newSessions = (count: number) => Array.from({ length: count }, () => randomUUID());
+
+/** Request bodies to cycle through: `size` events each (a bare object when size is 1). */
+export function requestBodies(count: number, size: number): string[] {
+  const sessions = newSessions(500);
+  return Array.from({ length: count }, (_, request) => {
+    const events = Array.from({ length: size }, (_, offset) => sampleEvent(request * size + offset, sessions));
+    return JSON.stringify(size === 1 ? events[0] : events);
+  });
+}
