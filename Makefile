@@ -42,3 +42,6 @@ test: install
 
 bench: build
 	node loadtest/dist/bench/main.js
+
+loadtest: build
+	./scripts/loadtest.sh

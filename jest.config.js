@@ -10,6 +10,6 @@ export default {
     '^@argus/shared/testing$': '<rootDir>/shared/src/testing/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
-  testMatch: ['<rootDir>/*/src/**/*.test.ts', '<rootDir>/*/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+  testMatch: ['<rootDir>/*/src/**/*.test.ts', '<rootDir>/loadtest/k6/*.test.ts', '<rootDir>/*/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
   testTimeout: 30_000,
 };
