@@ -9,6 +9,8 @@ export type TestStack = {
   database: TestDatabase;
   broker: TestBroker;
   baseUrl: string;
+  /** The environment the api and workers run with, for starting them as processes of their own. */
+  env: Record<string, string>;
   /** A token for a new application of that name (scope `write` unless told). */
   tokenFor(application: string, scopes?: TokenScope[]): Promise<{ token: string; applicationId: string; tokenId: string }>;
   post(body: unknown, init?: { token?: string; headers?: Record<string, string> }): Promise<Response>;
@@ -40,6 +42,7 @@ export async function startStack(apiEnv: Record<string, string> = {}): Promise<T
     database,
     broker,
     baseUrl,
+    env,
     async tokenFor(application, scopes = ['write']) {
       const app = await findOrCreateApplication(database.db, { name: application, email: `${application}@example.com` });
       const { token, record } = await issueToken(database.db, testSecret, { applicationId: app.id, scopes });
