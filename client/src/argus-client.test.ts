@@ -149,6 +149,28 @@ describe('ArgusClient batching and retries (fake timers)', () => {
     ]);
   });
 
+  it('sends at once when the page is hidden, in keepalive requests of at most 64 KiB', async () => {
+    const page = Object.assign(new EventTarget(), { visibilityState: 'visible' });
+    Object.assign(globalThis, { document: page, window: new EventTarget() });
+    try {
+      const { fetch, sent } = scriptedFetch();
+      const { client } = clientWith(fetch, { flushIntervalMs: 60_000 });
+      const ids = [1, 2, 3].map(() => client.track({ ...pageview, data: { host: 'h', path: 'x'.repeat(30_000) } }));
+      await jest.advanceTimersByTimeAsync(0);
+      expect(sent).toHaveLength(0);
+      page.visibilityState = 'hidden';
+      page.dispatchEvent(new Event('visibilitychange'));
+      await jest.advanceTimersByTimeAsync(0);
+      expect(sent.map((batch) => [batch.ids, batch.keepalive])).toEqual([
+        [ids.slice(0, 2), true],
+        [ids.slice(2), true],
+      ]);
+    } finally {
+      Reflect.deleteProperty(globalThis, 'document');
+      Reflect.deleteProperty(globalThis, 'window');
+    }
+  });
+
   it('types the data of known kinds and takes any object for others', () => {
     const { client } = clientWith(scriptedFetch().fetch);
     client.track({ sessionId: pageview.sessionId, category: 'page interaction', name: 'cta click', data: { host: 'h', path: '/', element: 'e' } });
