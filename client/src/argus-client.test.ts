@@ -134,6 +134,17 @@ describe('ArgusClient batching and retries (fake timers)', () => {
     expect(client.stats).toMatchObject({ dropped: 2, queued: 2 });
   });
 
+  it('warns of drops by default without a line per event', async () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => {});
+    const { client } = clientWith(scriptedFetch().fetch, { maxQueueEvents: 1 });
+    [1, 2, 3, 4, 5].forEach(() => client.track(pageview));
+    expect(warn.mock.calls).toEqual([[expect.stringContaining('dropped 1 events')]]);
+    await jest.advanceTimersByTimeAsync(10_000);
+    client.track(pageview);
+    client.track(pageview);
+    expect(warn.mock.calls.slice(1)).toEqual([[expect.stringContaining('dropped 4 events')]]);
+  });
+
   it('defaults the timestamp to now and sends the server’s field names', async () => {
     jest.setSystemTime(new Date('2026-05-01T10:00:00.123Z'));
     let body: { batch: Record<string, unknown>[] } | undefined;

@@ -29,7 +29,7 @@ export type ArgusClientOptions = {
   maxBodyBytes?: number;
   /** A batch the server refused (4xx) or that still failed after the last retry. Default: console.error. */
   onError?: (error: ArgusError) => void;
-  /** Events dropped because the queue was full. Default: console.warn. */
+  /** Events dropped because the queue was full. Default: console.warn, at most once every 10 s. */
   onDrop?: (dropped: DroppedEvents) => void;
   /** Another fetch, e.g. one that adds instrumentation. Default: the global fetch. */
   fetch?: typeof fetch;
@@ -75,7 +75,7 @@ export class ArgusClient {
     checkedLimit('retry.maxAttempts', this.retry.maxAttempts);
     this.queue = new EventQueue(checkedLimit('maxQueueEvents', options.maxQueueEvents ?? 10_000), options.dropPolicy ?? 'oldest');
     this.onError = options.onError ?? ((error) => console.error(error));
-    this.onDrop = options.onDrop ?? ((dropped) => console.warn(`Argus dropped ${dropped.eventIds.length} events: the queue is full`));
+    this.onDrop = options.onDrop ?? warnOfDrops();
     this.transport = createTransport({
       baseUrl: options.baseUrl,
       token: options.token,
@@ -226,6 +226,22 @@ export class ArgusClient {
 
 const idsOf = (events: readonly QueuedEvent[]) => events.map((event) => event.id);
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The default onDrop: a full queue drops on every track(), so it warns of the first drop at once and
+ * then sums the rest into at most one warning every 10 s rather than one line per event.
+ */
+function warnOfDrops(intervalMs = 10_000): (dropped: DroppedEvents) => void {
+  let unreported = 0;
+  let lastWarnedAt = -Infinity;
+  return (dropped) => {
+    unreported += dropped.eventIds.length;
+    if (Date.now() - lastWarnedAt < intervalMs) return;
+    console.warn(`Argus dropped ${unreported} events: its queue is full (maxQueueEvents; see onDrop and stats.dropped)`);
+    unreported = 0;
+    lastWarnedAt = Date.now();
+  };
+}
 
 /** A throwing callback must not stop delivery of the events after it. */
 function callSafely(callback: () => void): void {
