@@ -10,7 +10,7 @@ help:
 	@echo "make generatetoken email=E [app=A] [scope=S]   issue an application token (last stdout line)"
 	@echo "make migrate | runserver | runworker           one step at a time"
 
-node_modules/.package-lock.json: package.json package-lock.json shared/package.json api/package.json worker/package.json admin/package.json loadtest/package.json
+node_modules/.package-lock.json: package.json package-lock.json shared/package.json api/package.json worker/package.json admin/package.json loadtest/package.json client/package.json
 	@# npm install, not npm ci: npm 11 rejects its own lock file when optional platform packages are absent
 	npm install --no-audit --no-fund --loglevel=error
 

@@ -8,6 +8,7 @@ export default {
   moduleNameMapper: {
     '^@argus/shared$': '<rootDir>/shared/src/index.ts',
     '^@argus/shared/testing$': '<rootDir>/shared/src/testing/index.ts',
+    '^@argus/client$': '<rootDir>/client/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testMatch: ['<rootDir>/*/src/**/*.test.ts', '<rootDir>/loadtest/k6/*.test.ts', '<rootDir>/*/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],

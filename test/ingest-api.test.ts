@@ -100,12 +100,7 @@ describe('POST /events (api alone, against the real broker)', () => {
   });
 
   it('answers 503 while the ingest queue is missing, and restores it by itself', async () => {
-    const connection = await amqp.connect(stack.broker.url);
-    try {
-      await (await connection.createChannel()).deleteQueue(stack.broker.topology.ingestQueue);
-    } finally {
-      await connection.close();
-    }
+    await stack.deleteIngestQueue();
     const refused = await stack.post(sampleEvent(), { token });
     await expectError(refused, 503, 'broker_unroutable');
     expect(refused.headers.get('retry-after')).toBe('5');

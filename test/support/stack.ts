@@ -1,4 +1,5 @@
-import { createApi } from '../../api/src/api.js';
+import amqp from 'amqplib';
+import { createApi, type ApiProcess } from '../../api/src/api.js';
 import { loadApiConfig } from '../../api/src/config.js';
 import { loadWorkerConfig } from '../../worker/src/config.js';
 import { createWorker } from '../../worker/src/worker.js';
@@ -15,6 +16,11 @@ export type TestStack = {
   tokenFor(application: string, scopes?: TokenScope[]): Promise<{ token: string; applicationId: string; tokenId: string }>;
   post(body: unknown, init?: { token?: string; headers?: Record<string, string> }): Promise<Response>;
   startWorker(env?: Record<string, string>): Promise<ServiceProcess>;
+  /** Stops the api, as a crash or a deploy would; `startApi` brings it back on the same port. */
+  stopApi(): Promise<void>;
+  startApi(): Promise<void>;
+  /** Deletes the ingest queue under the api's feet (and the worker's): the api answers 503 until it restores it. */
+  deleteIngestQueue(): Promise<void>;
   stop(): Promise<void>;
 };
 
@@ -33,7 +39,8 @@ export async function startStack(apiEnv: Record<string, string> = {}): Promise<T
     JWT_SECRET: testSecret,
     LOG_LEVEL: 'silent',
   };
-  const api = createApi(loadApiConfig({ ...env, PORT: '0', HOST: '127.0.0.1', ...apiEnv }), silentLog);
+  const apiOn = (port: number) => createApi(loadApiConfig({ ...env, PORT: String(port), HOST: '127.0.0.1', ...apiEnv }), silentLog);
+  let api: ApiProcess | undefined = apiOn(0);
   const { port } = await api.start();
   const baseUrl = `http://127.0.0.1:${port}`;
   const workers: ServiceProcess[] = [];
@@ -65,8 +72,26 @@ export async function startStack(apiEnv: Record<string, string> = {}): Promise<T
       workers.push(worker);
       return worker;
     },
+    async stopApi() {
+      await api?.stop();
+      api = undefined;
+    },
+    async startApi() {
+      if (api) return;
+      const restarted = apiOn(port);
+      await restarted.start();
+      api = restarted;
+    },
+    async deleteIngestQueue() {
+      const connection = await amqp.connect(broker.url);
+      try {
+        await (await connection.createChannel()).deleteQueue(broker.topology.ingestQueue);
+      } finally {
+        await connection.close();
+      }
+    },
     async stop() {
-      await api.stop();
+      await api?.stop();
       for (const worker of workers) await worker.stop();
       await broker.drop();
       await database.drop();
