@@ -8,6 +8,7 @@ type ErrorBody = { error: { code: string; message: string; details?: { path?: st
 
 describe('reading events back: GET /events, /events/{id}, /sessions/{id}/events, /events/errors', () => {
   let stack: TestStack;
+  let workerProcess: { metricsUrl: string };
   let reader: string;
   let writer: string;
   let admin: string;
@@ -35,7 +36,7 @@ describe('reading events back: GET /events, /events/{id}, /sessions/{id}/events,
 
   beforeAll(async () => {
     stack = await startStack();
-    await stack.startWorker();
+    workerProcess = await stack.startWorker();
     let writeToken: string;
     ({ token: writeToken, applicationId: shopId } = await stack.tokenFor('shop', ['read', 'write']));
     reader = writeToken;
@@ -173,5 +174,21 @@ describe('reading events back: GET /events, /events/{id}, /sessions/{id}/events,
     await expectBadParameter('/events?category=a&category=b', 'category');
     await expectBadParameter('/events?cursor=garbage', 'cursor');
     await expectBadParameter('/events?data.=x', 'data.');
+  });
+
+  it('is ready, and exposes metrics on the api and the worker', async () => {
+    const ready = await get('/ready', null);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', checks: { database: 'ok', broker: 'ok' } });
+    const api = await (await get('/metrics', null)).text();
+    expect(api).toMatch(/argus_api_http_requests_total\{route="\/events",method="POST",status="202"\} [1-9]/);
+    expect(api).toMatch(/argus_api_http_requests_total\{route="\/events\/:id",method="GET",status="404"\} [1-9]/);
+    expect(api).toMatch(/argus_api_events_accepted_total [1-9]/);
+    expect(api).toMatch(/argus_api_publish_confirm_seconds_count [1-9]/);
+    const worker = await (await fetch(workerProcess.metricsUrl)).text();
+    expect(worker).toMatch(/argus_worker_events_stored_total [1-9]/);
+    expect(worker).toMatch(/argus_worker_events_invalid_total 1\b/);
+    expect(worker).toMatch(/argus_worker_batch_messages_count [1-9]/);
+    expect(worker).toMatch(/argus_worker_consumer_lag_seconds \d/);
   });
 });

@@ -16,6 +16,13 @@ export function buildOpenApiDocument() {
     description: 'A token from `make generatetoken email=… scope=read,write` (`write` sends events, `read` reads them, `admin` reads every application).',
   });
   for (const describe of describers) describe(registry);
+  registry.registerPath({
+    method: 'get',
+    path: '/openapi.json',
+    tags: ['operations'],
+    summary: 'This document (Swagger UI at /docs)',
+    responses: { 200: { description: 'OpenAPI 3 document', content: { 'application/json': { schema: { type: 'object' } } } } },
+  });
   return new OpenApiGeneratorV3(registry.definitions).generateDocument({
     openapi: '3.0.3',
     info: {

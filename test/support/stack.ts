@@ -2,7 +2,7 @@ import { createApi } from '../../api/src/api.js';
 import { loadApiConfig } from '../../api/src/config.js';
 import { loadWorkerConfig } from '../../worker/src/config.js';
 import { createWorker, type WorkerProcess } from '../../worker/src/worker.js';
-import { findOrCreateApplication, issueToken, type ServiceProcess, type TokenScope } from '@argus/shared';
+import { findOrCreateApplication, issueToken, type TokenScope } from '@argus/shared';
 import { createTestBroker, createTestDatabase, silentLog, testSecret, type TestBroker, type TestDatabase } from '@argus/shared/testing';
 
 export type TestStack = {

@@ -3,7 +3,11 @@ import { encodeCursor } from './cursor.js';
 import { containmentConditions, nestAt } from './containment.js';
 import type { EventQuery } from './parse-filters.js';
 
-/** Timestamps leave as text with all six fractional digits: a JS Date would drop the microseconds. */
+/**
+ * Timestamps leave as text with all six fractional digits: a JS Date would drop the microseconds.
+ * The aliases shadow the columns in ORDER BY, which therefore names the table: ordering by the
+ * text would forgo the indexes.
+ */
 const isoText = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 const eventColumns = `id, application_id, session_id, category, name, data,
@@ -47,6 +51,15 @@ function parameters() {
  * pagination: the next page starts after the last row, so events stored meanwhile never shift a page.
  */
 export async function listEvents(db: DataSource, query: EventQuery): Promise<Page<StoredEventRow>> {
+  const { sql, values } = eventListSql(query);
+  const rows: StoredEventRow[] = await db.query(sql, values);
+  return pageOf(rows, query.limit, (row) => ({ time: row.timestamp, id: row.id }));
+}
+
+export type Sql = { sql: string; values: unknown[] };
+
+/** The statement behind listEvents, apart so that its plan can be checked (EXPLAIN). */
+export function eventListSql(query: EventQuery): Sql {
   const { values, bind } = parameters();
   const where: string[] = [];
   if (query.applicationId) where.push(`application_id = ${bind(query.applicationId)}`);
@@ -57,11 +70,8 @@ export async function listEvents(db: DataSource, query: EventQuery): Promise<Pag
   if (query.to) where.push(`timestamp < ${bind(query.to)}::timestamptz`);
   if (query.after) where.push(`(timestamp, id) > (${bind(query.after.time)}::timestamptz, ${bind(query.after.id)}::uuid)`);
   where.push(...containmentConditions('data', query.data, [], bind));
-  const rows: StoredEventRow[] = await db.query(
-    `SELECT ${eventColumns} FROM events ${whereClause(where)} ORDER BY timestamp, id LIMIT ${bind(query.limit + 1)}`,
-    values,
-  );
-  return pageOf(rows, query.limit, (row) => ({ time: row.timestamp, id: row.id }));
+  const sql = `SELECT ${eventColumns} FROM events ${whereClause(where)} ORDER BY events.timestamp, events.id LIMIT ${bind(query.limit + 1)}`;
+  return { sql, values };
 }
 
 export async function findEvent(db: DataSource, id: string, applicationId: string | undefined): Promise<StoredEventRow | undefined> {
@@ -78,6 +88,12 @@ export async function findEvent(db: DataSource, id: string, applicationId: strin
  * time filters apply to when Argus received it.
  */
 export async function listEventErrors(db: DataSource, query: EventQuery): Promise<Page<EventErrorRow>> {
+  const { sql, values } = eventErrorListSql(query);
+  const rows: EventErrorRow[] = await db.query(sql, values);
+  return pageOf(rows, query.limit, (row) => ({ time: row.received_at, id: row.id }));
+}
+
+export function eventErrorListSql(query: EventQuery): Sql {
   const { values, bind } = parameters();
   const where: string[] = [];
   if (query.applicationId) where.push(`application_id = ${bind(query.applicationId)}`);
@@ -89,12 +105,9 @@ export async function listEventErrors(db: DataSource, query: EventQuery): Promis
   if (query.to) where.push(`received_at < ${bind(query.to)}::timestamptz`);
   if (query.after) where.push(`(received_at, id) > (${bind(query.after.time)}::timestamptz, ${bind(query.after.id)}::bigint)`);
   where.push(...containmentConditions('raw', query.data, ['data'], bind));
-  const rows: EventErrorRow[] = await db.query(
-    `SELECT id::text AS id, event_id, application_id, raw AS event, reasons, ${isoText('received_at')} AS received_at, request_id
-     FROM event_errors ${whereClause(where)} ORDER BY received_at, id LIMIT ${bind(query.limit + 1)}`,
-    values,
-  );
-  return pageOf(rows, query.limit, (row) => ({ time: row.received_at, id: row.id }));
+  const sql = `SELECT id::text AS id, event_id, application_id, raw AS event, reasons, ${isoText('received_at')} AS received_at, request_id
+     FROM event_errors ${whereClause(where)} ORDER BY event_errors.received_at, event_errors.id LIMIT ${bind(query.limit + 1)}`;
+  return { sql, values };
 }
 
 const whereClause = (conditions: string[]) => (conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '');
