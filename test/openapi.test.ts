@@ -4,6 +4,7 @@ import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import { buildApp } from '../api/src/app.js';
 import { buildOpenApiDocument } from '../api/src/openapi.js';
+import { eventually } from '@argus/shared/testing';
 import { startStack, type TestStack } from './support/stack.js';
 
 type Layer = { route?: { path: string; methods: Record<string, boolean> }; name: string; handle: { stack?: Layer[] } };
@@ -52,8 +53,25 @@ describe('/openapi.json and Swagger UI at /docs', () => {
   let stack: TestStack;
   beforeAll(async () => {
     stack = await startStack();
+    await stack.startWorker();
   });
   afterAll(() => stack.stop());
+
+  it("lets a new user post the document's example event and read it back by session, as from /docs", async () => {
+    const { token } = await stack.tokenFor('newcomer', ['read', 'write']);
+    const served = (await (await fetch(`${stack.baseUrl}/openapi.json`)).json()) as ReturnType<typeof buildOpenApiDocument>;
+    const example = (served.paths['/events']!.post!.requestBody as { content: Record<string, { examples: Record<string, { value: { session_id: string } }> }> })
+      .content['application/json']!.examples.event!.value;
+    const posted = await stack.post(example, { token });
+    expect(posted.status).toBe(202);
+    const [id] = ((await posted.json()) as { ids: string[] }).ids;
+    const read = await eventually(async () => {
+      const response = await fetch(`${stack.baseUrl}/sessions/${example.session_id}/events`, { headers: { Authorization: `Bearer ${token}` } });
+      const page = (await response.json()) as { events: { id: string }[] };
+      return page.events.length > 0 ? page : undefined;
+    }, 10_000, 'the example event to be stored');
+    expect(read.events.map((event) => event.id)).toEqual([id]);
+  });
 
   it('serves the document and the UI with its assets from this server', async () => {
     const served = (await (await fetch(`${stack.baseUrl}/openapi.json`)).json()) as { openapi: string; paths: object };

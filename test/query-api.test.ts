@@ -174,6 +174,10 @@ describe('reading events back: GET /events, /events/{id}, /sessions/{id}/events,
     await expectBadParameter('/events?category=a&category=b', 'category');
     await expectBadParameter('/events?cursor=garbage', 'cursor');
     await expectBadParameter('/events?data.=x', 'data.');
+    await expectBadParameter('/events?from=0000-01-01T00:00:00Z', 'from');
+    await expectBadParameter('/events?category=a%00b', 'category');
+    await expectBadParameter('/events?data.email=a%00b', 'data.email');
+    await expectBadParameter(`/events/errors?cursor=${Buffer.from('{"t":"2023-01-01T00:00:00Z","i":"99999999999999999999"}').toString('base64url')}`, 'cursor');
   });
 
   it('is ready, and exposes metrics on the api and the worker', async () => {

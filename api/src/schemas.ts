@@ -22,8 +22,11 @@ export const timestampParameter = z
 
 function isCalendarDate(text: string): boolean {
   const [year, month, day, hour, minute, second] = (timestampPattern.exec(text) ?? []).slice(1, 7).map(Number) as number[];
-  const date = new Date(Date.UTC(year!, month! - 1, day!, hour, minute, second));
-  return date.getUTCMonth() === month! - 1 && date.getUTCDate() === day && hour! < 24 && minute! < 60 && second! < 60;
+  // setUTCFullYear, not Date.UTC: the latter reads years 0–99 as 1900–1999
+  const date = new Date(0);
+  date.setUTCFullYear(year!, month! - 1, day!);
+  // PostgreSQL has no year 0; 2023-02-30 rolls over to March in a Date, and so fails the comparison
+  return year! >= 1 && date.getUTCMonth() === month! - 1 && date.getUTCDate() === day && hour! < 24 && minute! < 60 && second! < 60;
 }
 
 const pageFilters = {
@@ -128,6 +131,14 @@ export const errorBodySchema = z
     example: { error: { code: 'invalid_parameter', message: 'limit: Too big: expected number to be <=1000', request_id: '9b2e…', details: [{ path: 'limit', message: 'Too big: expected number to be <=1000' }] } },
   });
 
+export const incomingEventExample = {
+  session_id: 'e2085be5-9137-4e4e-80b5-f1ffddc25423',
+  category: 'page interaction',
+  name: 'cta click',
+  data: { host: 'www.consumeraffairs.com', path: '/', element: 'chat bubble' },
+  timestamp: '2023-01-01 09:15:27.243860',
+};
+
 /** POST /events bodies, as documented; the hot path checks this shape by hand and the worker checks fields. */
 export const incomingEventSchema = z
   .object({
@@ -139,15 +150,7 @@ export const incomingEventSchema = z
     timestamp: z.string().openapi({ example: '2023-01-01 09:15:27.243860' }),
     sent_at: z.string().optional().openapi({ description: "your clock when you sent it; Argus corrects the skew" }),
   })
-  .openapi('Event', {
-    example: {
-      session_id: 'e2085be5-9137-4e4e-80b5-f1ffddc25423',
-      category: 'page interaction',
-      name: 'cta click',
-      data: { host: 'www.consumeraffairs.com', path: '/', element: 'chat bubble' },
-      timestamp: '2023-01-01 09:15:27.243860',
-    },
-  });
+  .openapi('Event', { example: incomingEventExample });
 
 export const ingestBodySchema = z.union([
   incomingEventSchema,

@@ -38,6 +38,8 @@ export function parseEventQuery(
   const rest: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(query)) {
     if (Array.isArray(value)) throw invalidParameter(key, 'give this parameter once');
+    // PostgreSQL text and jsonb cannot hold NUL: refuse it here rather than fail in the database
+    if (String(value).includes('\u0000') || key.includes('\u0000')) throw invalidParameter(key, 'must not contain the NUL character');
     if (!key.startsWith(dataPrefix)) {
       rest[key] = value;
       continue;

@@ -11,6 +11,7 @@ import {
   eventFiltersQuery,
   eventIdParams,
   eventPageSchema,
+  incomingEventExample,
   ingestBodySchema,
   storedEventSchema,
 } from '../schemas.js';
@@ -65,7 +66,18 @@ export const describeEventRoutes: Describe = (registry) => {
     description: 'Answers 202 once the broker holds the events; the worker then validates and stores them (invalid ones in GET /events/errors).',
     security: [{ bearer: [] }],
     request: {
-      body: { required: true, content: { 'application/json': { schema: ingestBodySchema } } },
+      body: {
+        required: true,
+        content: {
+          'application/json': {
+            schema: ingestBodySchema,
+            examples: {
+              event: { summary: 'one event', value: incomingEventExample },
+              batch: { summary: 'a batch, with your clock', value: { batch: [incomingEventExample, { ...incomingEventExample, name: 'pageview' }], sent_at: incomingEventExample.timestamp } },
+            },
+          },
+        },
+      },
     },
     responses: {
       202: { description: 'the broker has confirmed every event of the request', content: { 'application/json': { schema: acceptedSchema } } },
