@@ -1,6 +1,6 @@
-import type { ZodObject } from 'zod';
 import type { TokenClaims } from '@argus/shared';
 import { badRequest, forbidden } from '../errors.js';
+import type { EventFilters, eventFiltersQuery, sessionEventsQuery } from '../schemas.js';
 import { decodeCursor, type Cursor } from './cursor.js';
 
 /** `data.a.b=v`: the event's data must hold v at a.b. */
@@ -30,7 +30,7 @@ const fieldName = /^[^.]+$/;
  */
 export function parseEventQuery(
   query: Record<string, unknown>,
-  schema: ZodObject,
+  schema: typeof eventFiltersQuery | typeof sessionEventsQuery,
   claims: TokenClaims,
   cursorId: RegExp,
 ): EventQuery {
@@ -57,19 +57,20 @@ export function parseEventQuery(
     );
     throw badRequest('invalid_parameter', details.map((detail) => `${detail.path}: ${detail.message}`).join('; '), details);
   }
-  const filters = parsed.data as Record<string, string | number | undefined>;
+  // the session route takes its session from the path: every other filter is common to both
+  const filters: Omit<EventFilters, 'session_id'> & Partial<Pick<EventFilters, 'session_id'>> = parsed.data;
   const isAdmin = claims.scopes.includes('admin');
   if (filters.application_id !== undefined && !isAdmin) throw forbidden('application_id: reading another application needs the "admin" scope');
   return {
-    applicationId: isAdmin ? (filters.application_id as string | undefined) : claims.applicationId,
-    sessionId: filters.session_id as string | undefined,
-    category: filters.category as string | undefined,
-    name: filters.name as string | undefined,
-    from: filters.from as string | undefined,
-    to: filters.to as string | undefined,
+    applicationId: isAdmin ? filters.application_id : claims.applicationId,
+    sessionId: filters.session_id,
+    category: filters.category,
+    name: filters.name,
+    from: filters.from,
+    to: filters.to,
     data,
-    limit: filters.limit as number,
-    after: typeof filters.cursor === 'string' ? decodeCursor(filters.cursor, cursorId) : undefined,
+    limit: filters.limit,
+    after: filters.cursor === undefined ? undefined : decodeCursor(filters.cursor, cursorId),
   };
 }
 
