@@ -25,15 +25,16 @@ done
 cat <<MSG
 
   Argus is running.
-    API      http://localhost:${port}   (POST /events, GET /health)
+    API      http://localhost:${port}   (POST /events, GET /events, /ready, /metrics)
+    Docs     http://localhost:${port}/docs   (authorize with a token, send and read events from the page)
 
-  Get a token for your application:
-    TOKEN=\$(make -s generatetoken email=you@example.com)
+  Get a token for your application (read and write):
+    TOKEN=\$(make -s generatetoken email=you@example.com scope=read,write)
   Send an event:
     curl -i -X POST http://localhost:${port}/events -H "Authorization: Bearer \$TOKEN" -H 'Content-Type: application/json' \\
       -d '{"session_id":"e2085be5-9137-4e4e-80b5-f1ffddc25423","category":"page interaction","name":"pageview","data":{"host":"example.com","path":"/"},"timestamp":"2023-01-01 09:15:27.243860"}'
-  See it stored:
-    psql postgres://postgres@127.0.0.1:5432/argus -c 'SELECT id, category, name, timestamp FROM events ORDER BY stored_at DESC LIMIT 5'
+  Read it back:
+    curl -s http://localhost:${port}/sessions/e2085be5-9137-4e4e-80b5-f1ffddc25423/events -H "Authorization: Bearer \$TOKEN"
 
   Press Ctrl-C to stop.
 

@@ -126,4 +126,11 @@ describe('POST /events when the broker is unreachable', () => {
     expect(((await response!.json()) as { error: { code: string } }).error.code).toBe('broker_unreachable');
     expect(Date.now() - started).toBeLessThan(5000);
   });
+
+  it('is alive (/health) but not ready (/ready: 503 naming the broker)', async () => {
+    expect((await fetch(`${stack.baseUrl}/health`)).status).toBe(200);
+    const ready = await fetch(`${stack.baseUrl}/ready`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toEqual({ status: 'not ready', checks: { database: 'ok', broker: 'failed' } });
+  });
 });

@@ -6,6 +6,7 @@ import { createAuthenticator } from './auth.js';
 import type { ApiConfig } from './config.js';
 import { createErrorSender } from './errors.js';
 import { createIngestHandler } from './ingest/ingest-handler.js';
+import { createApiMetrics } from './metrics.js';
 import { startPublisher } from './publisher.js';
 import { startRevocationList } from './revocations.js';
 
@@ -17,7 +18,7 @@ export function createApi(config: ApiConfig, log: Logger): ApiProcess {
 
   return {
     async start() {
-      const db = createDataSource({ url: config.DATABASE_URL, poolSize: 2, applicationName: 'argus-api' });
+      const db = createDataSource({ url: config.DATABASE_URL, poolSize: config.DB_POOL_SIZE, applicationName: 'argus-api' });
       await db.initialize();
       stops.push(() => db.destroy());
 
@@ -35,14 +36,29 @@ export function createApi(config: ApiConfig, log: Logger): ApiProcess {
       stops.push(() => publisher.close());
 
       const sendError = createErrorSender({ log, retryAfterSeconds: config.RETRY_AFTER_SECONDS });
-      const app = buildApp({ sendError });
+      const authenticate = createAuthenticator(config.JWT_SECRET, revocations.isRevoked);
+      const metrics = createApiMetrics();
+      const app = buildApp({
+        sendError,
+        db,
+        authenticate,
+        brokerReady: () => publisher.isReady(),
+        readyTimeoutMs: config.READY_TIMEOUT_MS,
+        metrics: metrics.registry,
+      });
       const ingest = createIngestHandler({
-        authenticate: createAuthenticator(config.JWT_SECRET, revocations.isRevoked),
+        authenticate,
         publisher,
+        observer: metrics.ingest,
         limits: { maxBodyBytes: config.MAX_BODY_BYTES, maxEventBytes: config.MAX_EVENT_BYTES, maxBatchEvents: config.MAX_BATCH_EVENTS },
         sendError,
       });
-      const http = createServer((req, res) => (isIngest(req) ? void ingest(req, res) : app(req, res)));
+      const http = createServer((req, res) => {
+        const fastPath = isIngest(req);
+        metrics.countResponse(req, res, fastPath ? '/events' : undefined);
+        if (fastPath) void ingest(req, res);
+        else app(req, res);
+      });
       server = http;
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);

@@ -1,17 +1,36 @@
 import express, { type Express } from 'express';
+import type { Registry } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import type { Authenticate } from './auth.js';
 import { assignRequestId, errorMiddleware, routeNotFound, type SendError } from './errors.js';
+import { docsRoutes } from './routes/docs.js';
+import { eventRoutes } from './routes/events.js';
+import { operationRoutes } from './routes/operations.js';
+import { sessionRoutes } from './routes/sessions.js';
+
+export type AppDependencies = {
+  sendError: SendError;
+  db: DataSource;
+  authenticate: Authenticate;
+  brokerReady: () => boolean;
+  readyTimeoutMs: number;
+  metrics: Registry;
+};
 
 /** Every route but the hot POST /events (see ingest/ingest-handler.ts). No I/O happens here. */
-export function buildApp(deps: { sendError: SendError }): Express {
+export function buildApp(deps: AppDependencies): Express {
   const app = express();
   app.disable('x-powered-by');
+  // a repeated parameter becomes an array (refused), and `data.x` stays a flat key: no nested-object magic
+  app.set('query parser', 'simple');
   app.use((req, res, next) => {
     assignRequestId(req, res);
     next();
   });
-  app.get('/health', (_req, res) => {
-    res.json({ status: 'healthy' });
-  });
+  app.use(operationRoutes(deps));
+  app.use(eventRoutes(deps));
+  app.use(sessionRoutes(deps));
+  app.use(docsRoutes());
   app.use(routeNotFound);
   app.use(errorMiddleware(deps.sendError));
   return app;

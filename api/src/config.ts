@@ -18,6 +18,10 @@ export const apiConfigShape = {
   RETRY_AFTER_SECONDS: int().positive().default(5),
   /** How often revoked token ids are reloaded: a revocation takes effect within this time. */
   REVOCATION_REFRESH_MS: int().positive().default(2000),
+  /** Connections for token revocations, reads (GET /events…) and /ready. */
+  DB_POOL_SIZE: int().positive().default(5),
+  /** How long /ready waits for PostgreSQL to answer before calling it unreachable. */
+  READY_TIMEOUT_MS: int().positive().default(1000),
 };
 
 export const loadApiConfig = (env: NodeJS.ProcessEnv = process.env) => loadConfig(apiConfigShape, ['JWT_SECRET'], env);

@@ -68,6 +68,7 @@ export function createErrorSender(options: { log: Logger; retryAfterSeconds: num
 function toApiError(error: unknown, retryAfterSeconds: number): ApiError | undefined {
   if (error instanceof ApiError) return error;
   if (error instanceof PublishRefused) return serviceUnavailable(`broker_${error.reason}`, error.message, retryAfterSeconds);
+  if (isClientHttpError(error)) return new ApiError(error.status, 'bad_request', error.message);
   return undefined;
 }
 
@@ -89,4 +90,10 @@ export function assignRequestId(req: IncomingMessage, res: ServerResponse): stri
 
 export function requestIdOf(res: ServerResponse): string {
   return String(res.getHeader('X-Request-Id') ?? '');
+}
+
+/** Errors express and its middleware raise for a bad request (say, an undecodable path): a 4xx of ours. */
+function isClientHttpError(error: unknown): error is { status: number; message: string } {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500 && error instanceof Error;
 }

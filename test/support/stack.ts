@@ -2,8 +2,8 @@ import amqp from 'amqplib';
 import { createApi, type ApiProcess } from '../../api/src/api.js';
 import { loadApiConfig } from '../../api/src/config.js';
 import { loadWorkerConfig } from '../../worker/src/config.js';
-import { createWorker } from '../../worker/src/worker.js';
-import { findOrCreateApplication, issueToken, type ServiceProcess, type TokenScope } from '@argus/shared';
+import { createWorker, type WorkerProcess } from '../../worker/src/worker.js';
+import { findOrCreateApplication, issueToken, type TokenScope } from '@argus/shared';
 import { createTestBroker, createTestDatabase, silentLog, testSecret, type TestBroker, type TestDatabase } from '@argus/shared/testing';
 
 export type TestStack = {
@@ -15,7 +15,8 @@ export type TestStack = {
   /** A token for a new application of that name (scope `write` unless told). */
   tokenFor(application: string, scopes?: TokenScope[]): Promise<{ token: string; applicationId: string; tokenId: string }>;
   post(body: unknown, init?: { token?: string; headers?: Record<string, string> }): Promise<Response>;
-  startWorker(env?: Record<string, string>): Promise<ServiceProcess>;
+  /** Starts a worker; its /metrics listens on a free port, given back. */
+  startWorker(env?: Record<string, string>): Promise<WorkerProcess & { metricsUrl: string }>;
   /** Stops the api, as a crash or a deploy would; `startApi` brings it back on the same port. */
   stopApi(): Promise<void>;
   startApi(): Promise<void>;
@@ -43,7 +44,7 @@ export async function startStack(apiEnv: Record<string, string> = {}): Promise<T
   let api: ApiProcess | undefined = apiOn(0);
   const { port } = await api.start();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const workers: ServiceProcess[] = [];
+  const workers: WorkerProcess[] = [];
 
   return {
     database,
@@ -67,10 +68,10 @@ export async function startStack(apiEnv: Record<string, string> = {}): Promise<T
       });
     },
     async startWorker(workerEnv = {}) {
-      const worker = createWorker(loadWorkerConfig({ ...env, ...workerEnv }), silentLog);
-      await worker.start();
+      const worker = createWorker(loadWorkerConfig({ ...env, WORKER_METRICS_PORT: '0', WORKER_METRICS_HOST: '127.0.0.1', ...workerEnv }), silentLog);
+      const { metrics } = await worker.start();
       workers.push(worker);
-      return worker;
+      return Object.assign(worker, { metricsUrl: `http://127.0.0.1:${metrics.port}/metrics` });
     },
     async stopApi() {
       await api?.stop();

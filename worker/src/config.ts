@@ -17,6 +17,9 @@ export const workerConfigShape = {
   DB_RETRY_MAX_MS: int().positive().default(10_000),
   /** How long stopping waits for batches in hand to commit before leaving them to redelivery. */
   STOP_GRACE_MS: int().nonnegative().default(5000),
+  /** Port of the worker's /metrics and /health. */
+  WORKER_METRICS_PORT: int().min(0).max(65535).default(9101),
+  WORKER_METRICS_HOST: z.string().default('0.0.0.0'),
 };
 
 export const loadWorkerConfig = (env: NodeJS.ProcessEnv = process.env) => loadConfig(workerConfigShape, [], env);

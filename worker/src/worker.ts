@@ -1,25 +1,34 @@
-import { createDataSource, topologyFor, type Logger, type ServiceProcess } from '@argus/shared';
+import type { AddressInfo } from 'node:net';
+import { createDataSource, topologyFor, type Logger } from '@argus/shared';
 import type { DataSource } from 'typeorm';
 import type { WorkerConfig } from './config.js';
 import { startConsumer, type Consumer } from './consumer.js';
+import { startMetricsServer } from './metrics-server.js';
+import { createWorkerMetrics } from './metrics.js';
 import { createBatchHandler } from './pipeline/handle-batch.js';
 import { createValidatorRegistry, registerBuiltInValidators } from './validation/registry.js';
 
-export function createWorker(config: WorkerConfig, log: Logger): ServiceProcess {
+export type WorkerProcess = { start(): Promise<{ metrics: AddressInfo }>; stop(): Promise<void> };
+
+export function createWorker(config: WorkerConfig, log: Logger): WorkerProcess {
   const stopping = new AbortController();
   let db: DataSource | undefined;
   let consumer: Consumer | undefined;
+  let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
 
   return {
     async start() {
       db = createDataSource({ url: config.DATABASE_URL, poolSize: config.DB_POOL_SIZE, applicationName: 'argus-worker' });
       await db.initialize();
+      const metrics = createWorkerMetrics();
+      metricsServer = await startMetricsServer(metrics.registry, config.WORKER_METRICS_PORT, config.WORKER_METRICS_HOST);
       const handleBatch = createBatchHandler({
         db,
         check: { registry: registerBuiltInValidators(createValidatorRegistry()), clockSkewAllowanceMs: config.CLOCK_SKEW_ALLOWANCE_MS },
         retry: { initialDelayMs: config.DB_RETRY_INITIAL_MS, maxDelayMs: config.DB_RETRY_MAX_MS },
         signal: stopping.signal,
         log,
+        onStored: metrics.stored,
       });
       consumer = await startConsumer({
         url: config.AMQP_URL,
@@ -29,10 +38,11 @@ export function createWorker(config: WorkerConfig, log: Logger): ServiceProcess 
         batchMaxBytes: config.BATCH_MAX_BYTES,
         batchMaxWaitMs: config.BATCH_MAX_WAIT_MS,
         concurrency: config.STORE_CONCURRENCY,
-        handleBatch,
+        handleBatch: metrics.measure(handleBatch),
         log,
       });
-      log.info('worker consuming');
+      log.info({ metricsPort: metricsServer.address.port }, 'worker consuming');
+      return { metrics: metricsServer.address };
     },
 
     /** Finishes the batches in hand and acks them; one stuck waiting for the database is left to redelivery. */
@@ -41,6 +51,8 @@ export function createWorker(config: WorkerConfig, log: Logger): ServiceProcess 
       await consumer?.stop();
       clearTimeout(giveUp);
       await db?.destroy();
+      await metricsServer?.close();
+      metricsServer = undefined;
       consumer = undefined;
       db = undefined;
     },

@@ -4,6 +4,7 @@ import * as contentType from 'content-type';
 import getRawBody from 'raw-body';
 import type { Authenticate } from '../auth.js';
 import { assignRequestId, badRequest, payloadTooLarge, unsupportedMediaType, type SendError } from '../errors.js';
+import type { IngestObserver } from '../metrics.js';
 import type { Publisher } from '../publisher.js';
 import { parseEvents, type IngestLimits } from './parse-events.js';
 
@@ -12,6 +13,7 @@ export type IngestDependencies = {
   publisher: Publisher;
   limits: IngestLimits & { maxBodyBytes: number };
   sendError: SendError;
+  observer?: IngestObserver;
 };
 
 /**
@@ -32,7 +34,9 @@ export function createIngestHandler(deps: IngestDependencies) {
         { application_id: claims.applicationId, request_id: requestId, received_at: receivedAt, sent_at: sentAt },
         events,
       );
+      const publishedAt = performance.now();
       await deps.publisher.publishConfirmed(message);
+      deps.observer?.published(events.length, (performance.now() - publishedAt) / 1000);
       res.statusCode = 202;
       res.setHeader('Content-Type', 'application/json; charset=utf-8');
       res.end(JSON.stringify({ accepted: events.length, ids: events.map((event) => event.id) }));

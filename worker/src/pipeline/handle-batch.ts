@@ -6,7 +6,7 @@ import type { CheckEventOptions } from './check-event.js';
 import { planMessage, type MessagePlan } from './plan-message.js';
 import { isCausedByData, retryUntilStored } from './retry.js';
 
-type StorePlan = Extract<MessagePlan, { kind: 'store' }>;
+export type StorePlan = Extract<MessagePlan, { kind: 'store' }>;
 
 export type BatchHandlerOptions = {
   db: DataSource;
@@ -15,7 +15,8 @@ export type BatchHandlerOptions = {
   /** Aborted when the worker stops: a batch waiting for the database is then left to redelivery. */
   signal: AbortSignal;
   log: Logger;
-  onStored?: (result: StoreResult) => void;
+  /** Told of every committed store, with the messages it held. */
+  onStored?: (result: StoreResult, plans: readonly StorePlan[]) => void;
 };
 
 /**
@@ -30,7 +31,10 @@ export function createBatchHandler(options: BatchHandlerOptions): HandleBatch {
     retryUntilStored(
       () => storeBatch(db, { events: plans.flatMap((plan) => plan.events), errors: plans.flatMap((plan) => plan.errors) }),
       { ...options.retry, signal: options.signal, log },
-    ).then((result) => options.onStored?.(result));
+    ).then((result) => {
+      log.debug({ requestIds: plans.map((plan) => plan.requestId), ...result }, 'stored messages');
+      options.onStored?.(result, plans);
+    });
 
   return async (contents) => {
     const plans = contents.map((content) => planMessage(content, options.check));
@@ -51,7 +55,7 @@ export function createBatchHandler(options: BatchHandlerOptions): HandleBatch {
         await store([plan]);
       } catch (error) {
         if (!isCausedByData(error)) throw error;
-        log.error({ err: error }, 'the database refused a message; dead-lettering it');
+        log.error({ err: error, requestId: plan.requestId }, 'the database refused a message; dead-lettering it');
         dispositions[index] = 'dead-letter';
       }
     }

@@ -3,7 +3,9 @@ import { checkEvent, type CheckEventOptions } from './check-event.js';
 import type { ErrorRow, EventRow } from './rows.js';
 
 /** What becomes of one broker message: its events stored (valid or not), or the whole message dead-lettered. */
-export type MessagePlan = { kind: 'store'; events: EventRow[]; errors: ErrorRow[] } | { kind: 'dead-letter'; reason: string };
+export type MessagePlan =
+  | { kind: 'store'; requestId: string; receivedAt: string; events: EventRow[]; errors: ErrorRow[] }
+  | { kind: 'dead-letter'; reason: string };
 
 export function planMessage(content: Buffer, options: CheckEventOptions): MessagePlan {
   const decoded = decodeIngestMessage(content);
@@ -22,5 +24,5 @@ export function planMessage(content: Buffer, options: CheckEventOptions): Messag
         break;
     }
   }
-  return { kind: 'store', events, errors };
+  return { kind: 'store', requestId: decoded.message.request_id, receivedAt: decoded.message.received_at, events, errors };
 }

@@ -1,0 +1,39 @@
+import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
+import type { Describe } from './routes/read-access.js';
+import { describeEventRoutes } from './routes/events.js';
+import { describeOperationRoutes } from './routes/operations.js';
+import { describeSessionRoutes } from './routes/sessions.js';
+
+const describers: Describe[] = [describeEventRoutes, describeSessionRoutes, describeOperationRoutes];
+
+/** The OpenAPI 3 document of every route, generated from the zod schemas the routes validate with. */
+export function buildOpenApiDocument() {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'bearer', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'A token from `make generatetoken email=… scope=read,write` (`write` sends events, `read` reads them, `admin` reads every application).',
+  });
+  for (const describe of describers) describe(registry);
+  registry.registerPath({
+    method: 'get',
+    path: '/openapi.json',
+    tags: ['operations'],
+    summary: 'This document (Swagger UI at /docs)',
+    responses: { 200: { description: 'OpenAPI 3 document', content: { 'application/json': { schema: { type: 'object' } } } } },
+  });
+  return new OpenApiGeneratorV3(registry.definitions).generateDocument({
+    openapi: '3.0.3',
+    info: {
+      title: 'Argus',
+      version: '0.1.0',
+      description:
+        'Collects events from trusted applications and lets them read the events back. Every error has one shape: `{"error": {"code", "message", "request_id", "details"?}}`.',
+    },
+    tags: [
+      { name: 'events', description: 'send and read events' },
+      { name: 'operations', description: 'liveness, readiness, metrics' },
+    ],
+  });
+}

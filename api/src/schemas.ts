@@ -1,0 +1,169 @@
+import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+
+/**
+ * The zod schemas the api validates requests with and describes its answers by; /openapi.json is
+ * generated from these same objects (see openapi.ts), so the document cannot drift from the code.
+ */
+extendZodWithOpenApi(z);
+
+/** `2023-01-01 09:15:27.243860`, or ISO 8601 with `T`; `Z` or an offset, none meaning UTC (as event timestamps). */
+const timestampPattern = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/** A point in time as PostgreSQL reads it without loss (microseconds kept, UTC unless the text says otherwise). */
+export const timestampParameter = z
+  .string()
+  .regex(timestampPattern, 'must be ISO 8601 (2023-01-01T09:15:27Z) or 2023-01-01 09:15:27.243860')
+  .refine(isCalendarDate, 'is not a real date and time')
+  .transform((text) => {
+    const iso = text.replace(' ', 'T');
+    return timestampPattern.exec(text)?.[8] ? iso : `${iso}Z`;
+  });
+
+function isCalendarDate(text: string): boolean {
+  const [year, month, day, hour, minute, second] = (timestampPattern.exec(text) ?? []).slice(1, 7).map(Number) as number[];
+  // setUTCFullYear, not Date.UTC: the latter reads years 0–99 as 1900–1999
+  const date = new Date(0);
+  date.setUTCFullYear(year!, month! - 1, day!);
+  // PostgreSQL has no year 0; 2023-02-30 rolls over to March in a Date, and so fails the comparison
+  return year! >= 1 && date.getUTCMonth() === month! - 1 && date.getUTCDate() === day && hour! < 24 && minute! < 60 && second! < 60;
+}
+
+const pageFilters = {
+  from: timestampParameter.optional().openapi({ description: 'only from this time on (inclusive)', example: '2023-01-01T00:00:00Z' }),
+  to: timestampParameter.optional().openapi({ description: 'only before this time (exclusive)', example: '2023-01-02 00:00:00' }),
+  limit: z.coerce.number().int().min(1).max(1000).default(100).openapi({ description: 'page size, 1 to 1000', example: 100 }),
+  cursor: z.string().max(500).optional().openapi({ description: '`next_cursor` of the previous page' }),
+  application_id: z.uuid().optional().openapi({ description: 'tokens with the `admin` scope only: one application' }),
+};
+
+const kindFilters = {
+  category: z.string().min(1).max(100).optional().openapi({ example: 'page interaction' }),
+  name: z.string().min(1).max(100).optional().openapi({ example: 'cta click' }),
+};
+
+const sessionId = z.uuid().openapi({ example: 'e2085be5-9137-4e4e-80b5-f1ffddc25423' });
+
+/** Query of GET /events and GET /events/errors (besides `data.<field>` filters, which are free-form). */
+export const eventFiltersQuery = z.strictObject({ session_id: sessionId.optional(), ...kindFilters, ...pageFilters });
+/** Query of GET /sessions/{session_id}/events: the session comes from the path. */
+export const sessionEventsQuery = z.strictObject({ ...kindFilters, ...pageFilters });
+export type EventFilters = z.infer<typeof eventFiltersQuery>;
+
+export const eventIdParams = z.object({ id: z.uuid().openapi({ example: '6f1c3c1e-5b7a-4d2e-8f3a-2b1c0d9e8f7a' }) });
+export const sessionParams = z.object({ session_id: sessionId });
+
+const timestampText = z.string().openapi({ description: 'ISO 8601, UTC, microseconds', example: '2023-01-01T09:15:27.243860Z' });
+
+export const storedEventSchema = z
+  .object({
+    id: z.uuid(),
+    application_id: z.uuid(),
+    session_id: z.uuid(),
+    category: z.string(),
+    name: z.string(),
+    data: z.record(z.string(), z.unknown()),
+    timestamp: timestampText.openapi({ description: "when it happened, corrected for the client's clock skew" }),
+    client_timestamp: timestampText.openapi({ description: 'the timestamp as the client sent it' }),
+    sent_at: timestampText.nullable(),
+    received_at: timestampText,
+    request_id: z.string(),
+  })
+  .openapi('StoredEvent', {
+    example: {
+      id: '6f1c3c1e-5b7a-4d2e-8f3a-2b1c0d9e8f7a',
+      application_id: '0b6a1f55-5a0e-4a8c-9a51-1d1c5b0c2a10',
+      session_id: 'e2085be5-9137-4e4e-80b5-f1ffddc25423',
+      category: 'page interaction',
+      name: 'cta click',
+      data: { host: 'www.consumeraffairs.com', path: '/', element: 'chat bubble' },
+      timestamp: '2023-01-01T09:15:27.243860Z',
+      client_timestamp: '2023-01-01T09:15:27.243860Z',
+      sent_at: null,
+      received_at: '2023-01-01T09:15:27.301442Z',
+      request_id: 'req-123',
+    },
+  });
+
+export const eventPageSchema = z
+  .object({
+    events: z.array(storedEventSchema),
+    next_cursor: z.string().nullable().openapi({ description: 'pass as `cursor` for the next page; null on the last page' }),
+  })
+  .openapi('EventPage');
+
+export const eventErrorSchema = z
+  .object({
+    id: z.string().openapi({ description: 'position in event_errors', example: '42' }),
+    event_id: z.uuid(),
+    application_id: z.uuid(),
+    event: z.unknown().openapi({ description: 'the event exactly as the client sent it' }),
+    reasons: z.array(z.object({ path: z.string(), message: z.string() })),
+    received_at: timestampText,
+    request_id: z.string(),
+  })
+  .openapi('InvalidEvent', {
+    example: {
+      id: '42',
+      event_id: '1d7c1f0a-51c3-4a8e-9e55-8f7f4d3f1c2b',
+      application_id: '0b6a1f55-5a0e-4a8c-9a51-1d1c5b0c2a10',
+      event: { session_id: 'e2085be5-9137-4e4e-80b5-f1ffddc25423', category: 'page interaction', name: 'cta click', data: { host: 'a.com', path: '/' }, timestamp: '2023-01-01 09:15:27.243860' },
+      reasons: [{ path: 'data.element', message: 'Invalid input: expected string, received undefined' }],
+      received_at: '2023-01-01T09:15:27.301442Z',
+      request_id: 'req-123',
+    },
+  });
+
+export const eventErrorPageSchema = z
+  .object({ errors: z.array(eventErrorSchema), next_cursor: z.string().nullable() })
+  .openapi('InvalidEventPage');
+
+export const errorBodySchema = z
+  .object({
+    error: z.object({
+      code: z.string(),
+      message: z.string(),
+      request_id: z.string(),
+      details: z.array(z.object({ path: z.string().optional(), message: z.string() })).optional(),
+    }),
+  })
+  .openapi('Error', {
+    example: { error: { code: 'invalid_parameter', message: 'limit: Too big: expected number to be <=1000', request_id: '9b2e…', details: [{ path: 'limit', message: 'Too big: expected number to be <=1000' }] } },
+  });
+
+export const incomingEventExample = {
+  session_id: 'e2085be5-9137-4e4e-80b5-f1ffddc25423',
+  category: 'page interaction',
+  name: 'cta click',
+  data: { host: 'www.consumeraffairs.com', path: '/', element: 'chat bubble' },
+  timestamp: '2023-01-01 09:15:27.243860',
+};
+
+/** POST /events bodies, as documented; the hot path checks this shape by hand and the worker checks fields. */
+export const incomingEventSchema = z
+  .object({
+    event_id: z.uuid().optional().openapi({ description: 'makes retries idempotent' }),
+    session_id: sessionId,
+    category: z.string().min(1).max(100),
+    name: z.string().min(1).max(100),
+    data: z.record(z.string(), z.unknown()),
+    timestamp: z.string().openapi({ example: '2023-01-01 09:15:27.243860' }),
+    sent_at: z.string().optional().openapi({ description: "your clock when you sent it; Argus corrects the skew" }),
+  })
+  .openapi('Event', { example: incomingEventExample });
+
+export const ingestBodySchema = z.union([
+  incomingEventSchema,
+  z.array(incomingEventSchema).max(500),
+  z.object({ batch: z.array(incomingEventSchema).max(500), sent_at: z.string().optional() }),
+]);
+
+export const acceptedSchema = z
+  .object({ accepted: z.number().int(), ids: z.array(z.uuid()) })
+  .openapi('Accepted', { example: { accepted: 1, ids: ['6f1c3c1e-5b7a-4d2e-8f3a-2b1c0d9e8f7a'] } });
+
+export const readinessSchema = z
+  .object({ status: z.enum(['ready', 'not ready']), checks: z.object({ database: z.enum(['ok', 'failed']), broker: z.enum(['ok', 'failed']) }) })
+  .openapi('Readiness', { example: { status: 'ready', checks: { database: 'ok', broker: 'ok' } } });
+
+export const healthSchema = z.object({ status: z.literal('healthy') }).openapi('Health');

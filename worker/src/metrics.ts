@@ -1,0 +1,54 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { HandleBatch } from './consumer.js';
+import type { StorePlan } from './pipeline/handle-batch.js';
+import type { StoreResult } from './store.js';
+
+export type WorkerMetrics = {
+  registry: Registry;
+  /** The same handler, timed and its batch sizes counted. */
+  measure(handleBatch: HandleBatch): HandleBatch;
+  stored(result: StoreResult, plans: readonly StorePlan[]): void;
+};
+
+export function createWorkerMetrics(now: () => number = Date.now): WorkerMetrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'argus_worker_' });
+  const stored = new Counter({ name: 'argus_worker_events_stored_total', help: 'Valid events stored in events', registers: [registry] });
+  const invalid = new Counter({ name: 'argus_worker_events_invalid_total', help: 'Invalid events stored in event_errors', registers: [registry] });
+  const batchMessages = new Histogram({
+    name: 'argus_worker_batch_messages',
+    help: 'Broker messages per stored batch',
+    buckets: [1, 2, 5, 10, 25, 50, 100, 200, 400],
+    registers: [registry],
+  });
+  const batchSeconds = new Histogram({
+    name: 'argus_worker_batch_seconds',
+    help: 'Time to check and store one batch, retries included',
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const lag = new Gauge({
+    name: 'argus_worker_consumer_lag_seconds',
+    help: 'Time from the api receiving the oldest message of the last stored batch to its commit',
+    registers: [registry],
+  });
+
+  return {
+    registry,
+    measure: (handleBatch) => async (contents) => {
+      batchMessages.observe(contents.length);
+      const done = batchSeconds.startTimer();
+      try {
+        return await handleBatch(contents);
+      } finally {
+        done();
+      }
+    },
+    stored(result, plans) {
+      stored.inc(result.stored);
+      invalid.inc(result.invalid);
+      const oldest = Math.min(...plans.map((plan) => Date.parse(plan.receivedAt)));
+      if (Number.isFinite(oldest)) lag.set(Math.max(0, now() - oldest) / 1000);
+    },
+  };
+}
