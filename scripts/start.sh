@@ -25,6 +25,7 @@ cat <<MSG
 
   Argus is running.
     API      http://localhost:${port}   (POST /events, GET /health)
+    Admin    http://localhost:${ADMIN_PORT:-8001}/admin   (create an operator first: make createsuperuser email=you@example.com)
 
   Get a token for your application:
     TOKEN=\$(make -s generatetoken email=you@example.com)
