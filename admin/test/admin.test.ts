@@ -113,6 +113,27 @@ describe('admin panel', () => {
     });
   });
 
+  describe('events list', () => {
+    it('filters by session id exactly, and answers a malformed one with an empty list', async () => {
+      const { token } = await stack.tokenFor('list-app');
+      const [mine, other] = [randomUUID(), randomUUID()];
+      const events = [mine, mine, other].map((session_id) => sampleEvent({ session_id, event_id: randomUUID() }));
+      expect((await stack.post(events, { token })).status).toBe(202);
+      await eventually(async () => {
+        const [{ count }] = await stack.database.db.query('SELECT count(*)::int AS count FROM events WHERE session_id = ANY($1::uuid[])', [[mine, other]]);
+        return count === 3 ? true : undefined;
+      });
+      const list = (query: string) => adminApi(`/resources/events/actions/list?${query}`);
+      const ofSession = await list(`filters.sessionId=${mine}&sortBy=timestamp&direction=asc`);
+      expect(ofSession.meta.total).toBe(2);
+      expect(ofSession.records.map((record: any) => record.params.sessionId)).toEqual([mine, mine]);
+      expect((await list('filters.sessionId=not-a-uuid')).meta.total).toBe(0);
+      // category and name match whole kinds, not substrings
+      expect((await list(`filters.sessionId=${mine}&filters.name=cta%20clic`)).meta.total).toBe(0);
+      expect((await list(`filters.sessionId=${mine}&filters.name=cta%20click`)).meta.total).toBe(2);
+    });
+  });
+
   it('counts what arrived on the dashboard', async () => {
     const stats = await adminApi('/dashboard');
     expect(stats.eventsLastHour).toBeGreaterThanOrEqual(1);

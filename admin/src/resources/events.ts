@@ -7,14 +7,17 @@ import { RepositoryResource } from './repository-resource.js';
 
 /** Below this many rows an exact count is cheap enough; above it the planner's estimate stands in. */
 const exactCountLimit = 100_000;
+/** A filtered list counts at most this many matches. */
+const filteredCountLimit = 10_000;
 
 /**
  * Events, newest first (the (timestamp, id) index read backwards). An unfiltered list page does not
- * count a table of millions of rows on every load: it shows PostgreSQL's own estimate instead.
+ * count a table of millions of rows on every load: it shows PostgreSQL's own estimate instead, and a
+ * filtered one stops counting at 10,001. Category and name match exactly, like the kinds they name.
  */
 export class EventsResource extends RepositoryResource {
   constructor(db: DataSource) {
-    super(db, StoredEvent);
+    super(db, StoredEvent, { exactTextFilters: ['category', 'name'], countLimit: filteredCountLimit });
   }
 
   override async count(filter: Filter): Promise<number> {
