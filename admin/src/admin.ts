@@ -70,7 +70,9 @@ export function createAdmin(config: AdminConfig, log: Logger): AdminProcess {
           saveUninitialized: false,
           // Strict rather than Lax: AdminJS runs button actions (replay, revoke) as GET requests,
           // which a Lax cookie would still carry on a link followed from another site
-          cookie: { httpOnly: true, sameSite: 'strict', secure: config.NODE_ENV === 'production', maxAge: 8 * 60 * 60 * 1000 },
+          // 'auto': Secure whenever the request came over HTTPS (directly or, in production, through a trusted
+          // proxy); a plain `true` would make login impossible on http://localhost:8001 of the compose setup
+          cookie: { httpOnly: true, sameSite: 'strict', secure: 'auto', maxAge: 8 * 60 * 60 * 1000 },
         },
       );
 
