@@ -15,5 +15,7 @@ FROM node:20-bookworm-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=build /app /app
+# the admin panel bundles its React components into .adminjs/ when it starts in production
+RUN mkdir -p /app/.adminjs && chown node /app/.adminjs
 USER node
 CMD ["node", "api/dist/main.js"]

@@ -2,13 +2,14 @@
 # migrates and runs the whole service; `make test` runs every test.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help install build migrate start runserver runworker generatetoken test bench loadtest
+.PHONY: help install build migrate start runserver runworker runadmin generatetoken createsuperuser test bench loadtest
 
 help:
 	@echo "make start                                     install, migrate and run api + worker (+ admin)"
 	@echo "make test                                      run every test (local PostgreSQL and RabbitMQ)"
 	@echo "make generatetoken email=E [app=A] [scope=S]   issue an application token (last stdout line)"
-	@echo "make migrate | runserver | runworker           one step at a time"
+	@echo "make createsuperuser email=E [password=P]      create an admin panel operator (password prompted if not given)"
+	@echo "make migrate | runserver | runworker | runadmin  one step at a time"
 
 node_modules/.package-lock.json: package.json package-lock.json shared/package.json api/package.json worker/package.json admin/package.json loadtest/package.json client/package.json
 	@# npm install, not npm ci: npm 11 rejects its own lock file when optional platform packages are absent
@@ -31,8 +32,14 @@ runserver: migrate
 runworker: migrate
 	node worker/dist/main.js
 
+runadmin: migrate
+	node admin/dist/main.js
+
 generatetoken: build
 	@node shared/dist/cli/generate-token.js --email "$(email)" $(if $(app),--app "$(app)") $(if $(scope),--scope "$(scope)")
+
+createsuperuser: migrate
+	@node shared/dist/cli/create-superuser.js --email "$(email)" $(if $(password),--password "$(password)")
 
 test: install
 	./scripts/ensure-system-packages.sh

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite needs when they are missing, with the same commands
-# the README gives: docker-compose validates docker-compose.yml without a Docker engine.
+# the README gives: docker-compose validates docker-compose.yml without a Docker engine; chromium runs
+# the admin panel's browser tests (playwright-core drives it; no browser is downloaded).
 set -euo pipefail
 
-declare -A package_of=([docker-compose]=docker-compose)
+declare -A package_of=([docker-compose]=docker-compose [chromium]=chromium)
 
 missing=()
 for command in "${!package_of[@]}"; do

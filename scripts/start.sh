@@ -27,6 +27,7 @@ cat <<MSG
   Argus is running.
     API      http://localhost:${port}   (POST /events, GET /events, /ready, /metrics)
     Docs     http://localhost:${port}/docs   (authorize with a token, send and read events from the page)
+    Admin    http://localhost:${ADMIN_PORT:-8001}/admin   (create an operator first: make createsuperuser email=you@example.com)
 
   Get a token for your application (read and write):
     TOKEN=\$(make -s generatetoken email=you@example.com scope=read,write)

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { verifyToken } from '@argus/shared';
+import { verifyPassword, verifyToken } from '@argus/shared';
 import { createTestDatabase, testSecret, type TestDatabase } from '@argus/shared/testing';
 
 const run = promisify(execFile);
@@ -41,6 +41,37 @@ describe('make generatetoken', () => {
   it('refuses a bad email or scope with a clear message and a non-zero exit', async () => {
     await expect(generate('email=not-an-email')).rejects.toMatchObject({ stderr: expect.stringContaining('email') });
     await expect(generate('email=ada@example.com', 'scope=everything')).rejects.toMatchObject({ stderr: expect.stringContaining('scope') });
+  });
+});
+
+describe('make createsuperuser', () => {
+  let database: TestDatabase;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+  });
+  afterAll(() => database.drop());
+
+  const createSuperuser = (...args: string[]) =>
+    run('make', ['-s', 'createsuperuser', ...args], { cwd: repositoryRoot, env: { ...process.env, DATABASE_URL: database.url } });
+  const storedHash = async (email: string) =>
+    (await database.db.query('SELECT password_hash FROM operators WHERE email = $1', [email]))[0]?.password_hash as string | undefined;
+
+  it('creates an operator with a salted scrypt hash, never the password itself', async () => {
+    const { stdout } = await createSuperuser('email=ops@example.com', 'password=correct horse battery');
+    expect(stdout).not.toContain('correct horse battery');
+    const hash = (await storedHash('ops@example.com'))!;
+    expect(hash).toMatch(/^scrypt\$/);
+    expect(hash).not.toContain('correct horse battery');
+    await expect(verifyPassword('correct horse battery', hash)).resolves.toBe(true);
+    await expect(verifyPassword('correct horse batterY', hash)).resolves.toBe(false);
+  });
+
+  it('refuses to prompt without a terminal, and refuses a short password', async () => {
+    await expect(createSuperuser('email=quiet@example.com')).rejects.toMatchObject({ stderr: expect.stringContaining('no terminal') });
+    await expect(createSuperuser('email=quiet@example.com', 'password=short')).rejects.toMatchObject({
+      stderr: expect.stringContaining('at least 12 characters'),
+    });
+    expect(await storedHash('quiet@example.com')).toBeUndefined();
   });
 });
 

@@ -92,13 +92,19 @@ async function idsTakenByOtherApplications(tx: EntityManager, notInserted: Event
   return new Set(rows.map((row) => row.id));
 }
 
-async function insertErrors(tx: EntityManager, errors: ErrorRow[]): Promise<void> {
+/**
+ * A failure seen again (a replay that still fails) takes its new reasons and loses its replay mark,
+ * so operators see why it still fails. Duplicates within the batch are dropped first: an upsert
+ * cannot touch the same row twice in one statement.
+ */
+async function insertErrors(tx: EntityManager, batchErrors: ErrorRow[]): Promise<void> {
+  const errors = [...new Map(batchErrors.map((e) => [`${e.applicationId}/${e.eventId}`, e])).values()];
   if (errors.length === 0) return;
   await tx.query(
     `INSERT INTO event_errors (event_id, application_id, raw, reasons, received_at, request_id)
      SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::jsonb[], $4::jsonb[], $5::timestamptz[], $6::text[])
      ORDER BY 2, 1
-     ON CONFLICT (application_id, event_id) DO NOTHING`,
+     ON CONFLICT (application_id, event_id) DO UPDATE SET reasons = EXCLUDED.reasons, replayed_at = NULL`,
     [
       errors.map((e) => e.eventId),
       errors.map((e) => e.applicationId),

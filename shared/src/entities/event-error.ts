@@ -30,4 +30,8 @@ export class EventError {
 
   @Column({ type: 'text', name: 'request_id' })
   requestId: string;
+
+  /** When an operator last sent it through the worker again; cleared when that replay fails too. */
+  @Column({ type: 'timestamptz', name: 'replayed_at', nullable: true })
+  replayedAt: Date | null;
 }

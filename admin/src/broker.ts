@@ -1,0 +1,17 @@
+import amqp, { type ConfirmChannel } from 'amqplib';
+
+/**
+ * Opens a short-lived confirm channel for one piece of work. The panel talks to the broker rarely
+ * (a replay, a dashboard load), so it keeps no connection open between requests.
+ */
+export async function withConfirmChannel<T>(url: string, work: (channel: ConfirmChannel) => Promise<T>): Promise<T> {
+  const connection = await amqp.connect(url, { clientProperties: { connection_name: 'argus-admin' }, timeout: 3000 });
+  try {
+    const channel = await connection.createConfirmChannel();
+    // a channel error (an unknown queue) also rejects the call that caused it; without a listener it would crash the process
+    channel.on('error', () => {});
+    return await work(channel);
+  } finally {
+    await connection.close().catch(() => {});
+  }
+}

@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import { eventually } from '@argus/shared/testing';
+import { sampleEvent } from '../../test/support/stack.js';
+import { operator, startAdminStack, type AdminStack } from './admin-stack.js';
+
+describe('admin panel', () => {
+  let stack: AdminStack;
+  let cookie: string;
+  beforeAll(async () => {
+    stack = await startAdminStack();
+  });
+  afterAll(() => stack.stop());
+
+  const logIn = (email: string, password: string) =>
+    fetch(`${stack.adminUrl}/login`, { method: 'POST', body: new URLSearchParams({ email, password }), redirect: 'manual' });
+  const adminApi = async (path: string, init: RequestInit = {}) => {
+    const response = await fetch(`${stack.adminUrl}/api${path}`, { ...init, headers: { cookie, ...init.headers }, redirect: 'manual' });
+    if (response.status !== 200) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as Record<string, any>;
+  };
+  const errorRow = (eventId: string) =>
+    stack.database.db.query('SELECT id, reasons, replayed_at FROM event_errors WHERE event_id = $1', [eventId]).then((rows) => rows[0]);
+
+  describe('login', () => {
+    it('sends every admin page to the login page without a session', async () => {
+      for (const path of ['', '/resources/events', '/api/resources/events/actions/list', '/api/dashboard']) {
+        const response = await fetch(`${stack.adminUrl}${path}`, { redirect: 'manual' });
+        expect(response.status).toBe(302);
+        expect(response.headers.get('location')).toMatch(/\/admin\/login$/);
+      }
+    });
+
+    it('refuses a wrong password and an unknown operator', async () => {
+      for (const [email, password] of [[operator.email, 'wrong password!'], ['nobody@example.com', operator.password]] as const) {
+        const response = await logIn(email, password);
+        expect(response.status).toBe(200);
+        expect(response.headers.get('set-cookie')).toBeNull();
+      }
+    });
+
+    it('logs an operator in with an httpOnly, SameSite session cookie kept in PostgreSQL', async () => {
+      const response = await logIn(operator.email.toUpperCase(), operator.password);
+      expect(response.status).toBe(302);
+      const setCookie = response.headers.get('set-cookie')!;
+      expect(setCookie).toMatch(/argus_admin=/);
+      expect(setCookie).toMatch(/HttpOnly/);
+      expect(setCookie).toMatch(/SameSite=Strict/);
+      cookie = setCookie.split(';')[0]!;
+      const [{ count }] = await stack.database.db.query('SELECT count(*)::int AS count FROM admin_sessions');
+      expect(count).toBe(1);
+      const [{ last_login_at }] = await stack.database.db.query('SELECT last_login_at FROM operators WHERE email = $1', [operator.email]);
+      expect(last_login_at).toBeInstanceOf(Date);
+      expect((await adminApi('/resources/events/actions/list')).meta.sortBy).toBe('timestamp');
+    });
+  });
+
+  describe('replay', () => {
+    it('stores a replayed event once the rules accept it, and keeps the error row marked', async () => {
+      const strictWorker = await stack.startWorker({ CLOCK_SKEW_ALLOWANCE_MS: '0' });
+      const { token } = await stack.tokenFor('replay-app');
+      const eventId = randomUUID();
+      const inTenMinutes = new Date(Date.now() + 10 * 60_000).toISOString();
+      expect((await stack.post(sampleEvent({ event_id: eventId, session_id: randomUUID(), timestamp: inTenMinutes }), { token })).status).toBe(202);
+      const failed = await eventually(() => errorRow(eventId), 10_000, 'the error row');
+      expect(JSON.stringify(failed.reasons)).toMatch(/future/);
+      await strictWorker.stop();
+      await stack.startWorker({ CLOCK_SKEW_ALLOWANCE_MS: String(60 * 60_000) });
+
+      const replayed = await adminApi(`/resources/event_errors/records/${failed.id}/replay`);
+      expect(replayed.notice.type).toBe('success');
+      expect(replayed.record.params.replayedAt).toBeTruthy();
+      const [stored] = await eventually(async () => {
+        const rows = await stack.database.db.query('SELECT id, request_id FROM events WHERE id = $1', [eventId]);
+        return rows.length > 0 ? rows : undefined;
+      });
+      expect(stored.request_id).toBe(`replay-${failed.id}`);
+      expect((await errorRow(eventId)).replayed_at).toBeInstanceOf(Date);
+    });
+
+    it('shows the new reasons and clears the mark when a replay fails again (bulk)', async () => {
+      const { token } = await stack.tokenFor('still-broken-app');
+      const ids = [randomUUID(), randomUUID()];
+      const broken = ids.map((event_id) => sampleEvent({ event_id, session_id: randomUUID(), data: { host: 'example.com', path: '/' } }));
+      expect((await stack.post(broken, { token })).status).toBe(202);
+      const rows = await Promise.all(ids.map((id) => eventually(() => errorRow(id))));
+      await stack.database.db.query(`UPDATE event_errors SET reasons = '[]' WHERE id = ANY($1::bigint[])`, [rows.map((row) => row.id)]);
+
+      const response = await adminApi(`/resources/event_errors/bulk/replaySelected?recordIds=${rows.map((row) => row.id).join(',')}`);
+      expect(response.notice.message).toMatch(/^2 events/);
+      for (const id of ids) {
+        const again = await eventually(async () => {
+          const row = await errorRow(id);
+          return row.replayed_at === null && row.reasons.length > 0 ? row : undefined;
+        });
+        expect(JSON.stringify(again.reasons)).toMatch(/data\.element/);
+      }
+    });
+  });
+
+  describe('tokens', () => {
+    it('issues a token the api accepts, and a revoked one is refused within seconds', async () => {
+      const [application] = await stack.database.db.query(`INSERT INTO applications (name, email) VALUES ('panel-app', 'a@example.com') RETURNING id`);
+      const issued = await adminApi(`/resources/Application/records/${application.id}/issueToken`, {
+        method: 'POST',
+        body: new URLSearchParams({ scopes: 'write' }),
+      });
+      const event = sampleEvent({ session_id: randomUUID() });
+      expect((await stack.post(event, { token: issued.token })).status).toBe(202);
+
+      const revoked = await adminApi(`/resources/api_tokens/records/${issued.tokenId}/revoke`);
+      expect(revoked.record.params.revokedAt).toBeTruthy();
+      await eventually(async () => ((await stack.post(event, { token: issued.token })).status === 401 ? true : undefined), 10_000, 'a 401');
+    });
+  });
+
+  describe('events list', () => {
+    it('filters by session id exactly, and answers a malformed one with an empty list', async () => {
+      const { token } = await stack.tokenFor('list-app');
+      const [mine, other] = [randomUUID(), randomUUID()];
+      const events = [mine, mine, other].map((session_id) => sampleEvent({ session_id, event_id: randomUUID() }));
+      expect((await stack.post(events, { token })).status).toBe(202);
+      await eventually(async () => {
+        const [{ count }] = await stack.database.db.query('SELECT count(*)::int AS count FROM events WHERE session_id = ANY($1::uuid[])', [[mine, other]]);
+        return count === 3 ? true : undefined;
+      });
+      const list = (query: string) => adminApi(`/resources/events/actions/list?${query}`);
+      const ofSession = await list(`filters.sessionId=${mine}&sortBy=timestamp&direction=asc`);
+      expect(ofSession.meta.total).toBe(2);
+      expect(ofSession.records.map((record: any) => record.params.sessionId)).toEqual([mine, mine]);
+      expect((await list('filters.sessionId=not-a-uuid')).meta.total).toBe(0);
+      // category and name match whole kinds, not substrings
+      expect((await list(`filters.sessionId=${mine}&filters.name=cta%20clic`)).meta.total).toBe(0);
+      expect((await list(`filters.sessionId=${mine}&filters.name=cta%20click`)).meta.total).toBe(2);
+    });
+  });
+
+  it('counts what arrived on the dashboard', async () => {
+    const stats = await adminApi('/dashboard');
+    expect(stats.eventsLastHour).toBeGreaterThanOrEqual(1);
+    expect(stats.errorsLastDay).toBeGreaterThanOrEqual(3);
+    expect(stats.perMinute).toHaveLength(60);
+    expect(stats.queueDepth).toBe(0);
+  });
+});
