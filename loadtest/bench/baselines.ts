@@ -24,6 +24,33 @@ export async function measureConfirmedPublish(url: string, topology: Topology, c
   }
 }
 
+/**
+ * Confirmed publishing as request handlers do it: `publishers` concurrent loops, each awaiting its own
+ * confirm before the next message. This, not the pipelined rate, bounds single-event posts at that
+ * concurrency, since every request waits for the confirm of its message.
+ */
+export async function measureConcurrentConfirms(url: string, topology: Topology, content: Buffer, publishers: number, seconds: number): Promise<number> {
+  const connection = await amqp.connect(url);
+  try {
+    const channel = await connection.createConfirmChannel();
+    const queue = `${topology.ingestQueue}.baseline-concurrent`;
+    await channel.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
+    const deadline = performance.now() + seconds * 1000;
+    let confirmed = 0;
+    const publishUntilDeadline = async () => {
+      while (performance.now() < deadline) {
+        await new Promise<void>((resolve, reject) => channel.sendToQueue(queue, content, { persistent: true }, (error) => (error ? reject(error) : resolve())));
+        confirmed += 1;
+      }
+    };
+    await Promise.all(Array.from({ length: publishers }, publishUntilDeadline));
+    await channel.deleteQueue(queue);
+    return confirmed / seconds;
+  } finally {
+    await connection.close();
+  }
+}
+
 /** Multi-row INSERT of event rows (unnest, 1,000 a statement, one transaction each): what PostgreSQL takes here. */
 export async function measureMultiRowInsert(db: DataSource, rows: number): Promise<number> {
   // the same columns and indexes as `events`, without the worker's session bookkeeping
