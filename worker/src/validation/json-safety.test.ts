@@ -5,6 +5,12 @@ describe('what PostgreSQL cannot store', () => {
     expect(storabilityProblems({ data: { a: 'x\u0000y', 'b\u0000': 1 } }, 8).map((problem) => problem.path)).toEqual(['data.a', 'data.b\u0000']);
   });
 
+  it('finds lone surrogates, which jsonb refuses, and leaves proper pairs alone', () => {
+    const raw = JSON.parse('{"a": "x\\ud800y", "b": "\\udfff", "c": "\\ud83d\\ude00"}');
+    expect(storabilityProblems(raw, 8).map((problem) => problem.path)).toEqual(['a', 'b']);
+    expect(storableCopy(raw, 8)).toEqual({ a: 'x\uFFFDy', b: '\uFFFD', c: '\u{1F600}' });
+  });
+
   it('finds nesting deeper than allowed', () => {
     let deep: unknown = {};
     for (let level = 0; level < 40; level += 1) deep = { next: deep };
