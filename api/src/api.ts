@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import helmet from 'helmet';
 import type { AddressInfo } from 'node:net';
 import { createDataSource, topologyFor, type Logger } from '@argus/shared';
 import { buildApp } from './app.js';
@@ -53,11 +54,15 @@ export function createApi(config: ApiConfig, log: Logger): ApiProcess {
         limits: { maxBodyBytes: config.MAX_BODY_BYTES, maxEventBytes: config.MAX_EVENT_BYTES, maxBatchEvents: config.MAX_BATCH_EVENTS },
         sendError,
       });
+      // helmet here rather than in express: the ingest fast path gets the same headers
+      const securityHeaders = helmet();
       const http = createServer((req, res) => {
         const fastPath = isIngest(req);
         metrics.countResponse(req, res, fastPath ? '/events' : undefined);
-        if (fastPath) void ingest(req, res);
-        else app(req, res);
+        securityHeaders(req, res, () => {
+          if (fastPath) void ingest(req, res);
+          else app(req, res);
+        });
       });
       server = http;
       await new Promise<void>((resolve, reject) => {
