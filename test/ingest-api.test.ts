@@ -35,7 +35,7 @@ describe('POST /events (api alone, against the real broker)', () => {
       const decoded = decodeIngestMessage(message.content);
       expect(decoded).toMatchObject({
         ok: true,
-        message: { application_id: applicationId, request_id: 'req-123', events: [{ id: event.event_id, raw: event }] },
+        message: { requests: [{ application_id: applicationId, request_id: 'req-123', events: [{ id: event.event_id, raw: event }] }] },
       });
       expect(message.properties.deliveryMode).toBe(2);
     } finally {

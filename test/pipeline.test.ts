@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import amqp from 'amqplib';
-import { encodeIngestMessage, type ServiceProcess } from '@argus/shared';
+import { encodeIngestMessage, encodeIngestRequest, type ServiceProcess } from '@argus/shared';
 import { eventually } from '@argus/shared/testing';
 import { sampleEvent, startStack, type TestStack } from './support/stack.js';
 
@@ -79,16 +79,48 @@ describe('the ingestion pipeline: api → broker → worker → PostgreSQL', () 
     const event = sampleEvent({ event_id: randomUUID() });
     await accept(event);
     await accept(event);
-    const message = encodeIngestMessage(
-      { application_id: applicationId, request_id: 'redelivered', received_at: new Date().toISOString() },
-      [{ id: event.event_id as string, json: JSON.stringify(event) }],
-    );
+    const message = encodeIngestMessage([
+      encodeIngestRequest({ application_id: applicationId, request_id: 'redelivered', received_at: new Date().toISOString() }, [
+        { id: event.event_id, json: JSON.stringify(event) },
+      ]),
+    ]);
     await publishRaw(message);
     await publishRaw(message);
     const marker = await accept(sampleEvent());
     await settled(marker); // messages are consumed in order: once this one is stored, the others were handled
     await sleep(100);
     expect(await query('SELECT id FROM events WHERE id = $1', [event.event_id])).toHaveLength(1);
+  });
+
+  it('files each request of a shared message under its own application and request id', async () => {
+    const { applicationId: otherId } = await stack.tokenFor('neighbour');
+    const first = sampleEvent({ event_id: randomUUID(), session_id: randomUUID() });
+    const second = sampleEvent({ event_id: randomUUID(), session_id: randomUUID() });
+    const receivedAt = new Date().toISOString();
+    await publishRaw(
+      encodeIngestMessage([
+        encodeIngestRequest({ application_id: applicationId, request_id: 'first', received_at: receivedAt }, [{ id: first.event_id, json: JSON.stringify(first) }]),
+        encodeIngestRequest({ application_id: otherId, request_id: 'second', received_at: receivedAt }, [{ id: second.event_id, json: JSON.stringify(second) }]),
+      ]),
+    );
+    await settled([first.event_id, second.event_id]);
+    const rows = await query('SELECT id, application_id, request_id FROM events WHERE id = ANY($1::uuid[]) ORDER BY request_id', [[first.event_id, second.event_id]]);
+    expect(rows).toEqual([
+      { id: first.event_id, application_id: applicationId, request_id: 'first' },
+      { id: second.event_id, application_id: otherId, request_id: 'second' },
+    ]);
+  });
+
+  it('shares messages between concurrent requests and stores every event under its own request', async () => {
+    const session = randomUUID();
+    const responses = await Promise.all(
+      Array.from({ length: 200 }, (_, index) => stack.post(sampleEvent({ session_id: session, data: { host: 'h', path: `/${index}`, element: 'e' } }), { token, headers: { 'X-Request-Id': `concurrent-${index}` } })),
+    );
+    const ids = await Promise.all(responses.map(async (response) => ((await response.json()) as Accepted).ids[0]!));
+    await settled(ids);
+    const rows = await query<{ request_id: string; n: string }>('SELECT request_id, count(*) AS n FROM events WHERE id = ANY($1::uuid[]) GROUP BY request_id', [ids]);
+    expect(rows).toHaveLength(200);
+    expect(rows.every((row) => row.request_id.startsWith('concurrent-') && row.n === '1')).toBe(true);
   });
 
   it('keeps an invalid event whole in event_errors, with every reason', async () => {

@@ -1,4 +1,4 @@
-import { encodeIngestMessage, type Topology } from '@argus/shared';
+import { encodeIngestMessage, encodeIngestRequest, type Topology } from '@argus/shared';
 import type { DataSource } from 'typeorm';
 import { withConfirmChannel } from './broker.js';
 
@@ -28,10 +28,12 @@ export async function replayEventErrors(deps: ReplayDependencies, ids: readonly 
       let returned = 0;
       channel.on('return', () => (returned += 1));
       for (const row of rows) {
-        const content = encodeIngestMessage(
-          { application_id: row.application_id, request_id: `replay-${row.id}`, received_at: row.received_at.toISOString() },
-          [{ id: row.event_id, json: JSON.stringify(row.raw) }],
-        );
+        const content = encodeIngestMessage([
+          encodeIngestRequest(
+            { application_id: row.application_id, request_id: `replay-${row.id}`, received_at: row.received_at.toISOString() },
+            [{ id: row.event_id, json: JSON.stringify(row.raw) }],
+          ),
+        ]);
         channel.publish(deps.topology.ingestExchange, deps.topology.ingestRoutingKey, content, {
           persistent: true,
           mandatory: true,

@@ -12,7 +12,10 @@ export const apiConfigShape = {
   MAX_EVENT_BYTES: int().positive().default(32 * 1024),
   MAX_BATCH_EVENTS: int().positive().default(500),
   PUBLISH_CONFIRM_TIMEOUT_MS: int().positive().default(5000),
+  /** Requests awaiting the broker's confirm beyond which new ones get 503 instead of piling up memory. */
   MAX_IN_FLIGHT_PUBLISHES: int().positive().default(20_000),
+  /** Messages awaiting a confirm before concurrent requests start sharing the next message. */
+  MAX_MESSAGES_IN_FLIGHT: int().positive().default(4),
   /** How long start-up waits for the broker before serving anyway (answering 503 until it comes). */
   BROKER_STARTUP_WAIT_MS: int().nonnegative().default(5000),
   RETRY_AFTER_SECONDS: int().positive().default(5),

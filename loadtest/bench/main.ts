@@ -9,6 +9,7 @@ import {
   createDataSource,
   deleteTopology,
   encodeIngestMessage,
+  encodeIngestRequest,
   findOrCreateApplication,
   issueToken,
   migrate,
@@ -76,10 +77,11 @@ try {
   await bare.stop();
 
   progress('baseline: confirmed publishing to a quorum queue (confirms pipelined)');
-  const sampleMessage = encodeIngestMessage(
-    { application_id: application.id, request_id: 'baseline', received_at: new Date().toISOString() },
-    [{ id: application.id, json: (JSON.parse(readFileSync(singleBodies, 'utf8')) as string[])[0]! }],
-  );
+  const sampleMessage = encodeIngestMessage([
+    encodeIngestRequest({ application_id: application.id, request_id: 'baseline', received_at: new Date().toISOString() }, [
+      { id: application.id, json: (JSON.parse(readFileSync(singleBodies, 'utf8')) as string[])[0]! },
+    ]),
+  ]);
   const publishRate = await measureConfirmedPublish(amqpUrl, topology, sampleMessage, 30_000);
   const concurrentConfirmRate = await measureConcurrentConfirms(amqpUrl, topology, sampleMessage, connections, 5);
 

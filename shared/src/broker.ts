@@ -19,6 +19,8 @@ export async function connectBroker(options: {
   if (!url.searchParams.has('heartbeat')) url.searchParams.set('heartbeat', '5');
   const connection = await amqp.connect(url.toString(), {
     clientProperties: { connection_name: options.name },
+    // without it Nagle's algorithm holds small publishes back until the broker's delayed ACK
+    noDelay: true,
     recovery: { initialDelay: 200, maxDelay: 5000, waitForConnect: false, setup: options.setup },
   });
   connection.on('connect', () => options.log.info('connected to the broker'));

@@ -1,12 +1,6 @@
 import { z } from 'zod';
 
-/**
- * One broker message carries the events of one accepted request. Batching at this hop is what lets
- * a batched POST reach tens of thousands of events per second: the broker confirms messages, not events.
- * Each event travels exactly as the client sent it (`raw`); the worker validates it.
- */
-export const ingestMessageSchema = z.object({
-  v: z.literal(1),
+const ingestRequestSchema = z.object({
   application_id: z.guid(),
   request_id: z.string(),
   received_at: z.iso.datetime(),
@@ -14,16 +8,30 @@ export const ingestMessageSchema = z.object({
   sent_at: z.unknown().optional(),
   events: z.array(z.object({ id: z.guid(), raw: z.unknown() })),
 });
+/**
+ * One broker message carries the events of one or more accepted requests: a request's events always
+ * travel together, and under load requests share messages. Batching at this hop is what lets
+ * ingestion outrun the broker's message rate: the broker confirms messages, not events.
+ * Each event travels exactly as the client sent it (`raw`); the worker validates it.
+ */
+export const ingestMessageSchema = z.object({ v: z.literal(1), requests: z.array(ingestRequestSchema) });
 export type IngestMessage = z.infer<typeof ingestMessageSchema>;
+export type IngestRequest = z.infer<typeof ingestRequestSchema>;
 
-export type IngestMessageMeta = Omit<IngestMessage, 'v' | 'events'>;
+export type IngestRequestMeta = Omit<IngestRequest, 'events'>;
 /** An event already serialised by the api, so it is never stringified twice. */
 export type SerialisedEvent = { id: string; json: string };
 
-export function encodeIngestMessage(meta: IngestMessageMeta, events: readonly SerialisedEvent[]): Buffer {
-  const head = JSON.stringify({ v: 1, ...meta });
+/** One accepted request as JSON text: its events are serialised once, here. */
+export function encodeIngestRequest(meta: IngestRequestMeta, events: readonly SerialisedEvent[]): string {
+  const head = JSON.stringify(meta);
   const body = events.map((event) => `{"id":${JSON.stringify(event.id)},"raw":${event.json}}`).join(',');
-  return Buffer.from(`${head.slice(0, -1)},"events":[${body}]}`);
+  return `${head.slice(0, -1)},"events":[${body}]}`;
+}
+
+/** A message of already-encoded requests (see encodeIngestRequest). */
+export function encodeIngestMessage(requests: readonly string[]): Buffer {
+  return Buffer.from(`{"v":1,"requests":[${requests.join(',')}]}`);
 }
 
 export type DecodedIngestMessage = { ok: true; message: IngestMessage } | { ok: false; reason: string };

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { encodeIngestMessage } from '@argus/shared';
+import { encodeIngestRequest } from '@argus/shared';
 import * as contentType from 'content-type';
 import getRawBody from 'raw-body';
 import type { Authenticate } from '../auth.js';
@@ -18,8 +18,8 @@ export type IngestDependencies = {
 
 /**
  * POST /events, kept on plain node:http because it is the hot path: authenticate from memory,
- * read and parse the body once, publish one message for the whole request, answer 202 only after
- * the broker confirmed it. No database call, no per-request log line.
+ * read and parse the body once, hand the request's events to the publisher, answer 202 only after
+ * the broker confirmed the message carrying them. No database call, no per-request log line.
  */
 export function createIngestHandler(deps: IngestDependencies) {
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -30,12 +30,12 @@ export function createIngestHandler(deps: IngestDependencies) {
       const body = await readBody(req, deps.limits.maxBodyBytes);
       const receivedAt = new Date().toISOString();
       const { events, sentAt } = parseEvents(body, deps.limits);
-      const message = encodeIngestMessage(
+      const request = encodeIngestRequest(
         { application_id: claims.applicationId, request_id: requestId, received_at: receivedAt, sent_at: sentAt },
         events,
       );
       const publishedAt = performance.now();
-      await deps.publisher.publishConfirmed(message);
+      await deps.publisher.publishConfirmed(request);
       deps.observer?.published(events.length, (performance.now() - publishedAt) / 1000);
       res.statusCode = 202;
       res.setHeader('Content-Type', 'application/json; charset=utf-8');

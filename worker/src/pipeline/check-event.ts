@@ -1,4 +1,4 @@
-import type { IngestMessage } from '@argus/shared';
+import type { IngestRequest } from '@argus/shared';
 import { checkEnvelope } from '../validation/envelope.js';
 import { storabilityProblems, storableCopy } from '../validation/json-safety.js';
 import type { ValidatorRegistry } from '../validation/registry.js';
@@ -13,11 +13,11 @@ export type CheckEventOptions = { registry: ValidatorRegistry; clockSkewAllowanc
 export const maxDataDepth = 32;
 
 /** One event's path through validation: storable at all → envelope → its kind's validators. */
-export function checkEvent(entry: IngestMessage['events'][number], message: IngestMessage, options: CheckEventOptions): EventOutcome {
-  const receivedAt = parseTimestamp(message.received_at)!;
+export function checkEvent(entry: IngestRequest['events'][number], request: IngestRequest, options: CheckEventOptions): EventOutcome {
+  const receivedAt = parseTimestamp(request.received_at)!;
   const invalid = (reasons: ErrorRow['reasons'], raw: unknown = entry.raw): EventOutcome => ({
     kind: 'invalid',
-    row: { eventId: entry.id, applicationId: message.application_id, raw, reasons, receivedAt: message.received_at, requestId: message.request_id },
+    row: { eventId: entry.id, applicationId: request.application_id, raw, reasons, receivedAt: request.received_at, requestId: request.request_id },
   });
 
   const unstorable = storabilityProblems(entry.raw, maxDataDepth + 1);
@@ -25,7 +25,7 @@ export function checkEvent(entry: IngestMessage['events'][number], message: Inge
 
   const envelope = checkEnvelope(entry.raw, {
     receivedAt,
-    batchSentAt: message.sent_at,
+    batchSentAt: request.sent_at,
     clockSkewAllowanceMicros: options.clockSkewAllowanceMs * 1000,
   });
   if (!envelope.ok) return invalid(envelope.problems);
@@ -38,7 +38,7 @@ export function checkEvent(entry: IngestMessage['events'][number], message: Inge
     kind: 'valid',
     row: {
       id: entry.id,
-      applicationId: message.application_id,
+      applicationId: request.application_id,
       sessionId: event.session_id.toLowerCase(),
       category: event.category,
       name: event.name,
@@ -46,8 +46,8 @@ export function checkEvent(entry: IngestMessage['events'][number], message: Inge
       timestamp: formatTimestamp(timestamp),
       clientTimestamp: formatTimestamp(clientTimestamp),
       sentAt: sentAt === undefined ? null : formatTimestamp(sentAt),
-      receivedAt: message.received_at,
-      requestId: message.request_id,
+      receivedAt: request.received_at,
+      requestId: request.request_id,
       raw: entry.raw,
     },
   };

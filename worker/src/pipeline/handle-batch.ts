@@ -32,7 +32,7 @@ export function createBatchHandler(options: BatchHandlerOptions): HandleBatch {
       () => storeBatch(db, { events: plans.flatMap((plan) => plan.events), errors: plans.flatMap((plan) => plan.errors) }),
       { ...options.retry, signal: options.signal, log },
     ).then((result) => {
-      log.debug({ requestIds: plans.map((plan) => plan.requestId), ...result }, 'stored messages');
+      log.debug({ requestIds: plans.flatMap((plan) => plan.requestIds), ...result }, 'stored messages');
       options.onStored?.(result, plans);
     });
 
@@ -55,7 +55,7 @@ export function createBatchHandler(options: BatchHandlerOptions): HandleBatch {
         await store([plan]);
       } catch (error) {
         if (!isCausedByData(error)) throw error;
-        log.error({ err: error, requestId: plan.requestId }, 'the database refused a message; dead-lettering it');
+        log.error({ err: error, requestIds: plan.requestIds }, 'the database refused a message; dead-lettering it');
         dispositions[index] = 'dead-letter';
       }
     }

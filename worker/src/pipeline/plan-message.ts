@@ -4,7 +4,7 @@ import type { ErrorRow, EventRow } from './rows.js';
 
 /** What becomes of one broker message: its events stored (valid or not), or the whole message dead-lettered. */
 export type MessagePlan =
-  | { kind: 'store'; requestId: string; receivedAt: string; events: EventRow[]; errors: ErrorRow[] }
+  | { kind: 'store'; requestIds: string[]; receivedAt: string; events: EventRow[]; errors: ErrorRow[] }
   | { kind: 'dead-letter'; reason: string };
 
 export function planMessage(content: Buffer, options: CheckEventOptions): MessagePlan {
@@ -13,16 +13,21 @@ export function planMessage(content: Buffer, options: CheckEventOptions): Messag
   if (!decoded.ok) return { kind: 'dead-letter', reason: decoded.reason };
   const events: EventRow[] = [];
   const errors: ErrorRow[] = [];
-  for (const entry of decoded.message.events) {
-    const outcome = checkEvent(entry, decoded.message, options);
-    switch (outcome.kind) {
-      case 'valid':
-        events.push(outcome.row);
-        break;
-      case 'invalid':
-        errors.push(outcome.row);
-        break;
+  const { requests } = decoded.message;
+  for (const request of requests) {
+    for (const entry of request.events) {
+      const outcome = checkEvent(entry, request, options);
+      switch (outcome.kind) {
+        case 'valid':
+          events.push(outcome.row);
+          break;
+        case 'invalid':
+          errors.push(outcome.row);
+          break;
+      }
     }
   }
-  return { kind: 'store', requestId: decoded.message.request_id, receivedAt: decoded.message.received_at, events, errors };
+  // ISO 8601 in UTC sorts as text: the earliest receipt is the message's age
+  const receivedAt = requests.map((request) => request.received_at).sort()[0] ?? new Date().toISOString();
+  return { kind: 'store', requestIds: requests.map((request) => request.request_id), receivedAt, events, errors };
 }
