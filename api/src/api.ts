@@ -15,7 +15,6 @@ export type ApiProcess = { start(): Promise<AddressInfo>; stop(): Promise<void> 
 
 export function createApi(config: ApiConfig, log: Logger): ApiProcess {
   const stops: (() => Promise<void> | void)[] = [];
-  let server: Server | undefined;
 
   return {
     async start() {
@@ -65,7 +64,6 @@ export function createApi(config: ApiConfig, log: Logger): ApiProcess {
           else app(req, res);
         });
       });
-      server = http;
       await new Promise<void>((resolve, reject) => {
         http.once('error', reject);
         http.listen(config.PORT, config.HOST, resolve);
@@ -79,7 +77,6 @@ export function createApi(config: ApiConfig, log: Logger): ApiProcess {
     /** Stops taking requests, lets in-flight ones finish (their confirms included), then closes connections. */
     async stop() {
       for (const stop of stops.splice(0).reverse()) await stop();
-      server = undefined;
     },
   };
 }

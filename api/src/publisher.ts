@@ -44,7 +44,6 @@ export async function startPublisher(options: PublisherOptions): Promise<Publish
   let model: ChannelModel | undefined;
   let blocked = false;
   let stopping = false;
-  let inFlight = 0;
   let reasserting: Promise<void> | undefined;
   // RabbitMQ sends basic.return before the ack of the same message, so the ack callback can ask here.
   const returned = new Set<string>();
@@ -146,7 +145,6 @@ export async function startPublisher(options: PublisherOptions): Promise<Publish
         () => settle(new PublishRefused('timeout', `the broker did not confirm within ${options.confirmTimeoutMs} ms`)),
         options.confirmTimeoutMs,
       );
-      inFlight += 1;
       try {
         current.publish(
           topology.ingestExchange,
@@ -154,7 +152,6 @@ export async function startPublisher(options: PublisherOptions): Promise<Publish
           content,
           { persistent: true, mandatory: true, messageId, contentType: 'application/json' },
           (error) => {
-            inFlight -= 1;
             if (returned.delete(messageId)) {
               reassertTopology();
               settle(new PublishRefused('unroutable', 'no queue accepted the message'));
@@ -164,7 +161,6 @@ export async function startPublisher(options: PublisherOptions): Promise<Publish
         );
       } catch (error) {
         // the channel closed between our check and the write; amqplib will not call back
-        inFlight -= 1;
         settle(new PublishRefused('unreachable', `the message broker is unreachable (${(error as Error).message})`));
       }
     });
