@@ -79,17 +79,21 @@ describe('the ingestion pipeline: api → broker → worker → PostgreSQL', () 
     const event = sampleEvent({ event_id: randomUUID() });
     await accept(event);
     await accept(event);
-    const message = encodeIngestMessage([
-      encodeIngestRequest({ application_id: applicationId, request_id: 'redelivered', received_at: new Date().toISOString() }, [
-        { id: event.event_id, json: JSON.stringify(event) },
-      ]),
+    const receivedAt = new Date().toISOString();
+    const redelivered = encodeIngestRequest({ application_id: applicationId, request_id: 'redelivered', received_at: receivedAt }, [
+      { id: event.event_id, json: JSON.stringify(event) },
     ]);
-    await publishRaw(message);
-    await publishRaw(message);
-    const marker = await accept(sampleEvent());
-    await settled(marker); // messages are consumed in order: once this one is stored, the others were handled
-    await sleep(100);
+    // each delivery carries a marker: once a marker is stored, the transaction holding its copy committed
+    const markers = [randomUUID(), randomUUID()];
+    for (const marker of markers) {
+      const markerRequest = encodeIngestRequest({ application_id: applicationId, request_id: 'marker', received_at: receivedAt }, [
+        { id: marker, json: JSON.stringify(sampleEvent({ event_id: marker })) },
+      ]);
+      await publishRaw(encodeIngestMessage([redelivered, markerRequest]));
+    }
+    await settled(markers);
     expect(await query('SELECT id FROM events WHERE id = $1', [event.event_id])).toHaveLength(1);
+    expect(await query('SELECT id FROM event_errors WHERE event_id = $1', [event.event_id])).toEqual([]);
   });
 
   it('files each request of a shared message under its own application and request id', async () => {
