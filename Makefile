@@ -7,7 +7,7 @@ SHELL := /bin/bash
 help:
 	@echo "make start                                     install, migrate and run api + worker (+ admin)"
 	@echo "make test                                      run every test (local PostgreSQL and RabbitMQ)"
-	@echo "make generatetoken email=E [app=A] [scope=S]   issue an application token (last stdout line)"
+	@echo "make generatetoken email=E [app=A] [scope=S]   issue an application token (last stdout line); S: write,read,schema,admin"
 	@echo "make createsuperuser email=E [password=P]      create an admin panel operator (password prompted if not given)"
 	@echo "make migrate | runserver | runworker | runadmin  one step at a time"
 

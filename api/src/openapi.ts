@@ -13,7 +13,7 @@ export function buildOpenApiDocument() {
     type: 'http',
     scheme: 'bearer',
     bearerFormat: 'JWT',
-    description: 'A token from `make generatetoken email=… scope=read,write` (`write` sends events, `read` reads them, `admin` reads every application).',
+    description: 'A token from `make generatetoken email=… scope=read,write` (`write` sends events, `read` reads them, `schema` registers JSON Schemas for event kinds, `admin` does all of it for every application).',
   });
   for (const describe of describers) describe(registry);
   registry.registerPath({

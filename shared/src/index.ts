@@ -14,3 +14,7 @@ export { Session } from './entities/session.js';
 export { StoredEvent } from './entities/stored-event.js';
 export * from './broker.js';
 export * from './process.js';
+export { EventSchema } from './entities/event-schema.js';
+export * from './schema-registry/compatibility.js';
+export * from './schema-registry/event-schemas.js';
+export * from './schema-registry/schema-compiler.js';

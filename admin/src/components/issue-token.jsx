@@ -37,7 +37,7 @@ const IssueToken = ({ record, resource }) => {
         </Box>
       ) : (
         <Box>
-          <Label>Scopes (comma separated: write, read, admin)</Label>
+          <Label>Scopes (comma separated: write, read, schema, admin)</Label>
           <Input id="token-scopes" width={1} value={scopes} onChange={(e) => setScopes(e.target.value)} />
           <Button mt="lg" variant="contained" onClick={issue}>Issue token</Button>
           {error && <MessageBox mt="lg" variant="danger" message={error} />}

@@ -6,7 +6,7 @@ import { createDataSource } from '../database.js';
 import { tokenScopes } from '../entities/api-token.js';
 import { runCommand, UsageError } from './run-command.js';
 
-const usage = 'usage: generate-token --email <email> [--app <name>] [--scope write|read|admin[,...]]';
+const usage = 'usage: generate-token --email <email> [--app <name>] [--scope write|read|schema|admin[,...]]';
 
 const optionsSchema = z.object({
   email: z.email(),

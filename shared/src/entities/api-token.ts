@@ -1,7 +1,8 @@
 import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import { Application } from './application.js';
 
-export const tokenScopes = ['write', 'read', 'admin'] as const;
+/** write: send events; read: read them back; schema: declare JSON Schemas for event kinds; admin: all of it, for every application. */
+export const tokenScopes = ['write', 'read', 'admin', 'schema'] as const;
 export type TokenScope = (typeof tokenScopes)[number];
 
 /**

@@ -41,4 +41,8 @@ export class StoredEvent {
 
   @Column({ type: 'text', name: 'request_id' })
   requestId: string;
+
+  /** The version of the application's JSON Schema for this kind that validated it; null when none applied. */
+  @Column({ type: 'int', name: 'schema_version', nullable: true })
+  schemaVersion: number | null;
 }

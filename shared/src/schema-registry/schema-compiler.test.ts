@@ -1,0 +1,36 @@
+import { createSchemaCompiler, InvalidEventSchema } from './schema-compiler.js';
+
+describe('the JSON Schema compiler', () => {
+  const compiler = createSchemaCompiler();
+
+  it('compiles a draft 2020-12 schema with formats and reports every error of a value', () => {
+    const validate = compiler.compile({
+      type: 'object',
+      required: ['email'],
+      properties: { email: { type: 'string', format: 'email' }, price: { type: 'number' } },
+      additionalProperties: false,
+    });
+    expect(validate({ email: 'ade@example.com', price: 3 })).toBe(true);
+    expect(validate({ email: 'not an address', price: 'x', extra: 1 })).toBe(false);
+    expect(validate.errors?.map((error) => error.keyword).sort()).toEqual(['additionalProperties', 'format', 'type']);
+  });
+
+  it.each([
+    [{ type: 'strnig' }, /data\/type must be equal to one of the allowed values/],
+    [{ propertiez: {} }, /unknown keyword: "propertiez"/],
+    [{ properties: { a: { format: 'emial' } } }, /unknown format "emial"/],
+    [{ $ref: 'https://example.com/elsewhere.json' }, /can't resolve reference/],
+    [{ properties: { a: { pattern: '(' } } }, /Invalid regular expression/],
+    [[], /must be a JSON object/],
+    ['{"type": "object"}', /must be a JSON object/],
+  ])('refuses %j with the compiler message', (schema, message) => {
+    expect(() => compiler.compile(schema)).toThrow(InvalidEventSchema);
+    expect(() => compiler.compile(schema)).toThrow(message);
+  });
+
+  it('lets two schemas share an $id, as two applications may', () => {
+    const first = compiler.compile({ $id: 'https://example.com/product.json', type: 'object' });
+    const second = compiler.compile({ $id: 'https://example.com/product.json', type: 'string' });
+    expect([first({}), second({})]).toEqual([true, false]);
+  });
+});

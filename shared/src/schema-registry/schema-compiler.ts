@@ -1,0 +1,40 @@
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+
+export type { ValidateFunction };
+
+export class InvalidEventSchema extends Error {
+  override name = 'InvalidEventSchema';
+}
+
+export type SchemaCompiler = {
+  /** Compiles a draft 2020-12 schema into a validator, or throws InvalidEventSchema with ajv's message. */
+  compile(schema: unknown): ValidateFunction;
+};
+
+/**
+ * The one ajv set-up the api, the admin panel and the worker share, so a schema the registry accepts
+ * is one the worker can compile. Strict about the schema itself (an unknown keyword or format is
+ * almost always a typo that would silently accept everything), lenient about style (`properties`
+ * without `type: "object"` is fine). Every error of an event is reported, not just the first.
+ */
+export function createSchemaCompiler(): SchemaCompiler {
+  const ajv = new Ajv2020({ allErrors: true, strict: true, strictTypes: false, strictTuples: false, strictRequired: false, logger: false });
+  // CommonJS: under NodeNext the plugin function is the module's `default` property
+  addFormats.default(ajv);
+  return {
+    compile(schema) {
+      if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) {
+        throw new InvalidEventSchema('a schema must be a JSON object');
+      }
+      try {
+        return ajv.compile(schema);
+      } catch (error) {
+        throw new InvalidEventSchema((error as Error).message);
+      } finally {
+        // the compiled function stays usable; forgetting the schema lets two applications use the same $id
+        ajv.removeSchema(schema);
+      }
+    },
+  };
+}
