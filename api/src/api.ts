@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import helmet from 'helmet';
 import type { AddressInfo } from 'node:net';
-import { createDataSource, topologyFor, type Logger } from '@argus/shared';
+import { createDataSource, createSchemaCompiler, topologyFor, type Logger } from '@argus/shared';
 import { buildApp } from './app.js';
 import { createAuthenticator } from './auth.js';
 import type { ApiConfig } from './config.js';
@@ -46,6 +46,8 @@ export function createApi(config: ApiConfig, log: Logger): ApiProcess {
         brokerReady: () => publisher.isReady(),
         readyTimeoutMs: config.READY_TIMEOUT_MS,
         metrics: metrics.registry,
+        schemaCompiler: createSchemaCompiler(),
+        maxSchemaBytes: config.MAX_SCHEMA_BYTES,
       });
       const ingest = createIngestHandler({
         authenticate,

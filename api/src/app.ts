@@ -1,9 +1,11 @@
 import express, { type Express } from 'express';
 import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
+import type { SchemaCompiler } from '@argus/shared';
 import type { Authenticate } from './auth.js';
 import { assignRequestId, errorMiddleware, routeNotFound, type SendError } from './errors.js';
 import { docsRoutes } from './routes/docs.js';
+import { eventSchemaRoutes } from './routes/event-schemas.js';
 import { eventRoutes } from './routes/events.js';
 import { operationRoutes } from './routes/operations.js';
 import { sessionRoutes } from './routes/sessions.js';
@@ -15,6 +17,8 @@ export type AppDependencies = {
   brokerReady: () => boolean;
   readyTimeoutMs: number;
   metrics: Registry;
+  schemaCompiler: SchemaCompiler;
+  maxSchemaBytes: number;
 };
 
 /** Every route but the hot POST /events (see ingest/ingest-handler.ts). No I/O happens here. */
@@ -30,6 +34,7 @@ export function buildApp(deps: AppDependencies): Express {
   app.use(operationRoutes(deps));
   app.use(eventRoutes(deps));
   app.use(sessionRoutes(deps));
+  app.use(eventSchemaRoutes(deps));
   app.use(docsRoutes());
   app.use(routeNotFound);
   app.use(errorMiddleware(deps.sendError));

@@ -11,6 +11,8 @@ export const apiConfigShape = {
   MAX_BODY_BYTES: int().positive().default(1024 * 1024),
   MAX_EVENT_BYTES: int().positive().default(32 * 1024),
   MAX_BATCH_EVENTS: int().positive().default(500),
+  /** Largest body of POST /schemas/…: a schema is compiled as it arrives, and ajv's work grows with its size. */
+  MAX_SCHEMA_BYTES: int().positive().default(256 * 1024),
   PUBLISH_CONFIRM_TIMEOUT_MS: int().positive().default(5000),
   /** Requests awaiting the broker's confirm beyond which new ones get 503 instead of piling up memory. */
   MAX_IN_FLIGHT_PUBLISHES: int().positive().default(20_000),

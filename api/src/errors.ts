@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import type { Logger } from '@argus/shared';
+import { InvalidEventSchema, UnknownApplication, UnknownEventSchema, type Logger } from '@argus/shared';
+import type { ZodError } from 'zod';
 import { PublishRefused } from './publisher.js';
 
 export type ErrorDetail = { path?: string; message: string };
@@ -23,6 +24,15 @@ export class ApiError extends Error {
 }
 
 export const badRequest = (code: string, message: string, details?: ErrorDetail[]) => new ApiError(400, code, message, { details });
+/** A 400 whose message and `details[].path` name each field at fault, an unknown one included. */
+export function invalidInput(code: string, error: ZodError): ApiError {
+  const details = error.issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ path: key, message: 'unknown parameter' }))
+      : [{ path: issue.path.join('.'), message: issue.message }],
+  );
+  return badRequest(code, details.map((detail) => `${detail.path}: ${detail.message}`).join('; '), details);
+}
 export const unauthorized = (message: string) => new ApiError(401, 'unauthorized', message);
 export const forbidden = (message: string) => new ApiError(403, 'forbidden', message);
 export const notFound = (message: string) => new ApiError(404, 'not_found', message);
@@ -68,9 +78,19 @@ export function createErrorSender(options: { log: Logger; retryAfterSeconds: num
 function toApiError(error: unknown, retryAfterSeconds: number): ApiError | undefined {
   if (error instanceof ApiError) return error;
   if (error instanceof PublishRefused) return serviceUnavailable(`broker_${error.reason}`, error.message, retryAfterSeconds);
-  if (isClientHttpError(error)) return new ApiError(error.status, 'bad_request', error.message);
+  if (error instanceof InvalidEventSchema) return badRequest('invalid_schema', error.message, [{ path: 'schema', message: error.message }]);
+  if (error instanceof UnknownEventSchema || error instanceof UnknownApplication) return notFound(error.message);
+  if (isClientHttpError(error)) return new ApiError(error.status, bodyErrorCodes[error.type ?? ''] ?? 'bad_request', error.message);
   return undefined;
 }
+
+/** express.json()'s refusals, by the `type` it gives them. */
+const bodyErrorCodes: Record<string, string> = {
+  'entity.parse.failed': 'invalid_json',
+  'entity.too.large': 'body_too_large',
+  'charset.unsupported': 'unsupported_media_type',
+  'encoding.unsupported': 'unsupported_media_type',
+};
 
 export function errorMiddleware(sendError: SendError): ErrorRequestHandler {
   return (error, _req, res, _next) => sendError(res, error, requestIdOf(res));
@@ -93,7 +113,7 @@ export function requestIdOf(res: ServerResponse): string {
 }
 
 /** Errors express and its middleware raise for a bad request (say, an undecodable path): a 4xx of ours. */
-function isClientHttpError(error: unknown): error is { status: number; message: string } {
+function isClientHttpError(error: unknown): error is { status: number; message: string; type?: string } {
   const status = (error as { status?: unknown } | null)?.status;
   return typeof status === 'number' && status >= 400 && status < 500 && error instanceof Error;
 }

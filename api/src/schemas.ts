@@ -68,6 +68,7 @@ export const storedEventSchema = z
     sent_at: timestampText.nullable(),
     received_at: timestampText,
     request_id: z.string(),
+    schema_version: z.number().int().nullable().openapi({ description: "the version of the kind's registered schema that validated it; null when none applied" }),
   })
   .openapi('StoredEvent', {
     example: {
@@ -82,6 +83,7 @@ export const storedEventSchema = z
       sent_at: null,
       received_at: '2023-01-01T09:15:27.301442Z',
       request_id: 'req-123',
+      schema_version: null,
     },
   });
 
@@ -149,6 +151,12 @@ export const incomingEventSchema = z
     data: z.record(z.string(), z.unknown()),
     timestamp: z.string().openapi({ example: '2023-01-01 09:15:27.243860' }),
     sent_at: z.string().optional().openapi({ description: "your clock when you sent it; Argus corrects the skew" }),
+    schema_version: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .openapi({ description: "check `data` against this version of the kind's registered schema instead of the active one" }),
   })
   .openapi('Event', { example: incomingEventExample });
 

@@ -12,7 +12,7 @@ const isoText = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY
 
 const eventColumns = `id, application_id, session_id, category, name, data,
   ${isoText('timestamp')} AS timestamp, ${isoText('client_timestamp')} AS client_timestamp,
-  ${isoText('sent_at')} AS sent_at, ${isoText('received_at')} AS received_at, request_id`;
+  ${isoText('sent_at')} AS sent_at, ${isoText('received_at')} AS received_at, request_id, schema_version`;
 
 export type StoredEventRow = {
   id: string;
@@ -26,6 +26,7 @@ export type StoredEventRow = {
   sent_at: string | null;
   received_at: string;
   request_id: string;
+  schema_version: number | null;
 };
 
 export type EventErrorRow = {

@@ -1,5 +1,5 @@
 import type { TokenClaims } from '@argus/shared';
-import { badRequest, forbidden } from '../errors.js';
+import { badRequest, forbidden, invalidInput } from '../errors.js';
 import type { EventFilters, eventFiltersQuery, sessionEventsQuery } from '../schemas.js';
 import { decodeCursor, type Cursor } from './cursor.js';
 
@@ -49,14 +49,7 @@ export function parseEventQuery(
     data.push({ path, value: String(value) });
   }
   const parsed = schema.safeParse(rest);
-  if (!parsed.success) {
-    const details = parsed.error.issues.flatMap((issue) =>
-      issue.code === 'unrecognized_keys'
-        ? issue.keys.map((key) => ({ path: key, message: 'unknown parameter' }))
-        : [{ path: issue.path.join('.'), message: issue.message }],
-    );
-    throw badRequest('invalid_parameter', details.map((detail) => `${detail.path}: ${detail.message}`).join('; '), details);
-  }
+  if (!parsed.success) throw invalidInput('invalid_parameter', parsed.error);
   // the session route takes its session from the path: every other filter is common to both
   const filters: Omit<EventFilters, 'session_id'> & Partial<Pick<EventFilters, 'session_id'>> = parsed.data;
   const isAdmin = claims.scopes.includes('admin');

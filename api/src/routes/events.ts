@@ -15,7 +15,7 @@ import {
   ingestBodySchema,
   storedEventSchema,
 } from '../schemas.js';
-import { asyncRoute, errorResponse, parseParams, readClaims, readErrorResponses, type Describe } from './read-access.js';
+import { asyncRoute, errorResponse, parseInput, readClaims, readErrorResponses, type Describe } from './read-access.js';
 
 
 export function eventRoutes(deps: { db: DataSource; authenticate: Authenticate }): Router {
@@ -44,7 +44,7 @@ export function eventRoutes(deps: { db: DataSource; authenticate: Authenticate }
     '/events/:id',
     asyncRoute(async (req, res) => {
       const claims = readClaims(deps.authenticate, req);
-      const { id } = parseParams(eventIdParams, req.params);
+      const { id } = parseInput(eventIdParams, req.params);
       const event = await findEvent(deps.db, id, claims.scopes.includes('admin') ? undefined : claims.applicationId);
       if (!event) throw notFound(`no event ${id} for this token`);
       res.json(event);

@@ -5,7 +5,7 @@ import { listEvents } from '../query/event-reads.js';
 import { eventCursorId } from '../query/cursor.js';
 import { parseEventQuery } from '../query/parse-filters.js';
 import { eventPageSchema, sessionEventsQuery, sessionParams } from '../schemas.js';
-import { asyncRoute, parseParams, readClaims, readErrorResponses, type Describe } from './read-access.js';
+import { asyncRoute, parseInput, readClaims, readErrorResponses, type Describe } from './read-access.js';
 
 
 export function sessionRoutes(deps: { db: DataSource; authenticate: Authenticate }): Router {
@@ -14,7 +14,7 @@ export function sessionRoutes(deps: { db: DataSource; authenticate: Authenticate
     '/sessions/:session_id/events',
     asyncRoute(async (req, res) => {
       const claims = readClaims(deps.authenticate, req);
-      const { session_id: sessionId } = parseParams(sessionParams, req.params);
+      const { session_id: sessionId } = parseInput(sessionParams, req.params);
       const query = parseEventQuery(req.query, sessionEventsQuery, claims, eventCursorId);
       const page = await listEvents(deps.db, { ...query, sessionId });
       res.json({ events: page.items, next_cursor: page.nextCursor });

@@ -1,7 +1,7 @@
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 
-export type { ValidateFunction };
+export type { ErrorObject, ValidateFunction };
 
 export class InvalidEventSchema extends Error {
   override name = 'InvalidEventSchema';
