@@ -13,6 +13,8 @@ export const workerConfigShape = {
   DB_POOL_SIZE: int().positive().default(4),
   /** How far ahead of the server's clock an event's timestamp may be before it is refused as "in the future". */
   CLOCK_SKEW_ALLOWANCE_MS: int().nonnegative().default(60_000),
+  /** How often the registered JSON Schemas are reread: a new version or an activation applies within this time. */
+  SCHEMA_REFRESH_MS: int().positive().default(2000),
   DB_RETRY_INITIAL_MS: int().positive().default(200),
   DB_RETRY_MAX_MS: int().positive().default(10_000),
   /** How long stopping waits for batches in hand to commit before leaving them to redelivery. */

@@ -57,9 +57,9 @@ async function sessionConflicts(tx: EntityManager, events: EventRow[]): Promise<
 async function insertEvents(tx: EntityManager, events: EventRow[]): Promise<Set<string>> {
   if (events.length === 0) return new Set();
   const rows: { id: string }[] = await tx.query(
-    `INSERT INTO events (id, application_id, session_id, category, name, data, timestamp, client_timestamp, sent_at, received_at, request_id)
+    `INSERT INTO events (id, application_id, session_id, category, name, data, timestamp, client_timestamp, sent_at, received_at, request_id, schema_version)
      SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::jsonb[],
-                          $7::timestamptz[], $8::timestamptz[], $9::timestamptz[], $10::timestamptz[], $11::text[])
+                          $7::timestamptz[], $8::timestamptz[], $9::timestamptz[], $10::timestamptz[], $11::text[], $12::int[])
      ORDER BY 1
      ON CONFLICT (id) DO NOTHING
      RETURNING id`,
@@ -75,6 +75,7 @@ async function insertEvents(tx: EntityManager, events: EventRow[]): Promise<Set<
       events.map((e) => e.sentAt),
       events.map((e) => e.receivedAt),
       events.map((e) => e.requestId),
+      events.map((e) => e.schemaVersion),
     ],
   );
   return new Set(rows.map((row) => row.id));

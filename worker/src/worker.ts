@@ -1,12 +1,14 @@
 import type { AddressInfo } from 'node:net';
-import { createDataSource, topologyFor, type Logger } from '@argus/shared';
+import { createDataSource, createSchemaCompiler, topologyFor, type Logger } from '@argus/shared';
 import type { DataSource } from 'typeorm';
 import type { WorkerConfig } from './config.js';
 import { startConsumer, type Consumer } from './consumer.js';
 import { startMetricsServer } from './metrics-server.js';
 import { createWorkerMetrics } from './metrics.js';
 import { createBatchHandler } from './pipeline/handle-batch.js';
+import { startSchemaRefresh, type SchemaRefresh } from './schema-refresh.js';
 import { createValidatorRegistry, registerBuiltInValidators } from './validation/registry.js';
+import { createSchemaCatalog } from './validation/schema-catalog.js';
 
 export type WorkerProcess = { start(): Promise<{ metrics: AddressInfo }>; stop(): Promise<void> };
 
@@ -14,6 +16,7 @@ export function createWorker(config: WorkerConfig, log: Logger): WorkerProcess {
   const stopping = new AbortController();
   let db: DataSource | undefined;
   let consumer: Consumer | undefined;
+  let schemaRefresh: SchemaRefresh | undefined;
   let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
 
   return {
@@ -22,9 +25,11 @@ export function createWorker(config: WorkerConfig, log: Logger): WorkerProcess {
       await db.initialize();
       const metrics = createWorkerMetrics();
       metricsServer = await startMetricsServer(metrics.registry, config.WORKER_METRICS_PORT, config.WORKER_METRICS_HOST);
+      const schemas = createSchemaCatalog(createSchemaCompiler());
+      schemaRefresh = await startSchemaRefresh({ db, catalog: schemas, intervalMs: config.SCHEMA_REFRESH_MS, log });
       const handleBatch = createBatchHandler({
         db,
-        check: { registry: registerBuiltInValidators(createValidatorRegistry()), clockSkewAllowanceMs: config.CLOCK_SKEW_ALLOWANCE_MS },
+        check: { registry: registerBuiltInValidators(createValidatorRegistry()), schemas, clockSkewAllowanceMs: config.CLOCK_SKEW_ALLOWANCE_MS },
         retry: { initialDelayMs: config.DB_RETRY_INITIAL_MS, maxDelayMs: config.DB_RETRY_MAX_MS },
         signal: stopping.signal,
         log,
@@ -50,10 +55,12 @@ export function createWorker(config: WorkerConfig, log: Logger): WorkerProcess {
       const giveUp = setTimeout(() => stopping.abort(), config.STOP_GRACE_MS);
       await consumer?.stop();
       clearTimeout(giveUp);
+      await schemaRefresh?.stop();
       await db?.destroy();
       await metricsServer?.close();
       metricsServer = undefined;
       consumer = undefined;
+      schemaRefresh = undefined;
       db = undefined;
     },
   };

@@ -2,17 +2,21 @@ import type { IngestRequest } from '@argus/shared';
 import { checkEnvelope } from '../validation/envelope.js';
 import { storabilityProblems, storableCopy } from '../validation/json-safety.js';
 import type { ValidatorRegistry } from '../validation/registry.js';
+import type { SchemaCatalog } from '../validation/schema-catalog.js';
 import { formatTimestamp, parseTimestamp } from '../validation/timestamp.js';
 import type { ErrorRow, EventRow } from './rows.js';
 
 export type EventOutcome = { kind: 'valid'; row: EventRow } | { kind: 'invalid'; row: ErrorRow };
 
-export type CheckEventOptions = { registry: ValidatorRegistry; clockSkewAllowanceMs: number };
+export type CheckEventOptions = { registry: ValidatorRegistry; schemas: SchemaCatalog; clockSkewAllowanceMs: number };
 
 /** `data` may nest this deep; the whole event one level more. */
 export const maxDataDepth = 32;
 
-/** One event's path through validation: storable at all → envelope → its kind's validators. */
+/**
+ * One event's path through validation: storable at all → envelope → its kind's rules, those in code
+ * and the application's registered schema, whose problems are reported together.
+ */
 export function checkEvent(entry: IngestRequest['events'][number], request: IngestRequest, options: CheckEventOptions): EventOutcome {
   const receivedAt = parseTimestamp(request.received_at)!;
   const invalid = (reasons: ErrorRow['reasons'], raw: unknown = entry.raw): EventOutcome => ({
@@ -31,7 +35,8 @@ export function checkEvent(entry: IngestRequest['events'][number], request: Inge
   if (!envelope.ok) return invalid(envelope.problems);
 
   const { event, timestamp, clientTimestamp, sentAt } = envelope.value;
-  const problems = options.registry.validate(event);
+  const schema = options.schemas.check(request.application_id, event);
+  const problems = [...options.registry.validate(event), ...schema.problems];
   if (problems.length > 0) return invalid(problems);
 
   return {
@@ -48,6 +53,7 @@ export function checkEvent(entry: IngestRequest['events'][number], request: Inge
       sentAt: sentAt === undefined ? null : formatTimestamp(sentAt),
       receivedAt: request.received_at,
       requestId: request.request_id,
+      schemaVersion: schema.version,
       raw: entry.raw,
     },
   };

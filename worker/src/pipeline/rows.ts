@@ -13,6 +13,8 @@ export type EventRow = {
   sentAt: string | null;
   receivedAt: string;
   requestId: string;
+  /** The version of the application's schema that validated it; null when none applied. */
+  schemaVersion: number | null;
   /** The event as the client sent it, kept in case the database files it as an error after all. */
   raw: unknown;
 };

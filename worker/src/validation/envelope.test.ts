@@ -27,11 +27,18 @@ describe('the event envelope', () => {
     [{ timestamp: 'soon' }, 'timestamp'],
     [{ sent_at: 'later' }, 'sent_at'],
     [{ event_id: 'abc' }, 'event_id'],
+    [{ schema_version: 0 }, 'schema_version'],
+    [{ schema_version: 1.5 }, 'schema_version'],
+    [{ schema_version: '2' }, 'schema_version'],
     [{ colour: 'blue' }, ''],
   ])('names the field at fault in %j', (change, path) => {
     const result = checkEnvelope({ ...event, ...change }, context);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.problems.map((problem) => problem.path)).toContain(path);
+  });
+
+  it('carries the schema version an event names', () => {
+    expect(checkEnvelope({ ...event, schema_version: 2 }, context)).toMatchObject({ ok: true, value: { event: { schema_version: 2 } } });
   });
 
   it('names every missing field', () => {

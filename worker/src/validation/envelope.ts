@@ -17,6 +17,7 @@ const envelopeSchema = z.strictObject({
   data: z.record(z.string(), z.unknown(), 'must be an object'),
   timestamp: timestampText,
   sent_at: timestampText.optional(),
+  schema_version: z.number('must be a number').int('must be a whole number').positive('must be 1 or more').optional(),
 });
 
 export type CheckedEnvelope = {
