@@ -4,10 +4,12 @@
  * kinds they care about. Delivery is at least once: a redelivered ingest message publishes its
  * events again, so consumers deduplicate by `id`.
  */
-export type StoredEventMessage = {
+export type StoredEventMessage = StoredEventJson & { application: string };
+
+/** A stored event as Argus shows it (query api, stream): timestamps as ISO text with microseconds. */
+export type StoredEventJson = {
   id: string;
   application_id: string;
-  application: string;
   session_id: string;
   category: string;
   name: string;
