@@ -42,7 +42,9 @@ export function createBatchHandler(options: BatchHandlerOptions): HandleBatch {
   const publish = async ({ events }: StoreResult) => {
     if (events.length === 0) return;
     const names = await applicationNames(db, events.map((event) => event.applicationId));
-    await stream.publish(events.map((event) => storedEventMessage(event, names.get(event.applicationId) ?? event.applicationId)));
+    // in timestamp order (ISO text sorts as time), so that subscribers see a session's events of one batch in order
+    const ordered = [...events].sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0));
+    await stream.publish(ordered.map((event) => storedEventMessage(event, names.get(event.applicationId) ?? event.applicationId)));
   };
 
   return async (contents) => {
