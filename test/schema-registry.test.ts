@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import amqp, { type ConsumeMessage } from 'amqplib';
+import type { StoredEventMessage } from '@argus/shared';
 import { eventually } from '@argus/shared/testing';
 import { sampleEvent, startStack, type TestStack } from './support/stack.js';
 
@@ -49,24 +51,24 @@ describe('the schema registry: JSON Schemas per application and kind, checked by
     fetch(`${stack.baseUrl}${checkoutPath}/versions/${version}/activate`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
 
   /** Posts one event (as the shop unless told) and waits until the worker has stored it, as an event or an error. */
-  async function send(event: Record<string, unknown>, token = shopWriter): Promise<Settled> {
+  async function send(event: Record<string, unknown>, token = shopWriter): Promise<Settled & { id: string }> {
     const response = await stack.post({ ...event, session_id: randomUUID() }, { token });
     expect(response.status).toBe(202);
-    const [id] = ((await response.json()) as { ids: string[] }).ids;
+    const [id] = ((await response.json()) as { ids: string[] }).ids as [string];
     return eventually(async () => {
       const [row] = await stack.database.db.query<Settled[]>(
         `SELECT 'event' AS place, schema_version, NULL::jsonb AS reasons FROM events WHERE id = $1
          UNION ALL SELECT 'error', NULL, reasons FROM event_errors WHERE event_id = $1`,
         [id],
       );
-      return row;
+      return row && { ...row, id };
     }, 10_000, 'the event to be stored');
   }
   const checkout = (data: Record<string, unknown>, extra: Record<string, unknown> = {}) => sampleEvent({ ...purchase, data, ...extra });
 
   it('stores events whose data the active schema accepts, with its version, and keeps the others with ajv reasons', async () => {
-    expect(await send(checkout({ price: 12.5, currency: 'EUR' }))).toEqual({ place: 'event', schema_version: 1, reasons: null });
-    expect(await send(checkout({ price: 'twelve', currency: 'GBP' }))).toEqual({
+    expect(await send(checkout({ price: 12.5, currency: 'EUR' }))).toMatchObject({ place: 'event', schema_version: 1, reasons: null });
+    expect(await send(checkout({ price: 'twelve', currency: 'GBP' }))).toMatchObject({
       place: 'error',
       schema_version: null,
       reasons: [
@@ -76,7 +78,7 @@ describe('the schema registry: JSON Schemas per application and kind, checked by
     });
     expect(await send(checkout({}))).toMatchObject({ place: 'error', reasons: [{ path: 'data.price', message: 'is required' }] });
     // another application's events of the same kind are not held to the shop's schema
-    expect(await send(checkout({ price: 'free' }), blogWriter)).toEqual({ place: 'event', schema_version: null, reasons: null });
+    expect(await send(checkout({ price: 'free' }), blogWriter)).toMatchObject({ place: 'event', schema_version: null, reasons: null });
   });
 
   it("reports the kind's code rules and its schema's together", async () => {
@@ -120,7 +122,7 @@ describe('the schema registry: JSON Schemas per application and kind, checked by
     expect(storedUnderTwo.schema_version).toBe(2);
     expect(await send(checkout({ price: 12.5, currency: 'EUR' }))).toMatchObject({ place: 'error', reasons: [{ path: 'data.price', message: 'must be string' }] });
 
-    expect(await send(checkout({ price: 12.5 }, { schema_version: 1 }))).toEqual({ place: 'event', schema_version: 1, reasons: null });
+    expect(await send(checkout({ price: 12.5 }, { schema_version: 1 }))).toMatchObject({ place: 'event', schema_version: 1, reasons: null });
     expect(await send(checkout({ price: 12.5 }, { schema_version: 9 }))).toMatchObject({
       place: 'error',
       reasons: [{ path: 'schema_version', message: 'no version 9 of a schema is registered for this kind' }],
@@ -129,6 +131,39 @@ describe('the schema registry: JSON Schemas per application and kind, checked by
     const events = (await read.json()).events as { schema_version: number | null }[];
     expect(new Set(events.map((event) => event.schema_version))).toEqual(new Set([1, 2]));
   }, 30_000);
+
+  it('publishes to the stream of stored events what the schema let through, with its version, and nothing it refused', async () => {
+    const connection = await amqp.connect(stack.broker.url);
+    try {
+      const channel = await connection.createChannel();
+      const subscribe = async (pattern: string) => {
+        const { queue } = await channel.assertQueue('', { exclusive: true });
+        await channel.bindQueue(queue, stack.broker.topology.storedEventsExchange, pattern);
+        const received: StoredEventMessage[] = [];
+        await channel.consume(queue, (message: ConsumeMessage | null) => message && received.push(JSON.parse(message.content.toString())), { noAck: true });
+        return received;
+      };
+      const pageInteractions = await subscribe('shop.page_interaction.*');
+      const everything = await subscribe('#');
+
+      const click = { host: 'example.com', path: '/', element: 'button', campaign: 'spring' };
+      const valid = [await send(sampleEvent({ data: click })), await send(sampleEvent({ name: 'pageview', data: { host: 'example.com', path: '/' } }))];
+      const refused = await send(sampleEvent({ data: { ...click, campaign: undefined } }));
+      const otherKind = await send(checkout({ price: '1', currency: 'EUR' }));
+      const otherApplication = await send(sampleEvent({ data: { host: 'example.com', path: '/', element: 'button' } }), blogWriter);
+      expect([...valid, otherKind, otherApplication].map((settled) => settled.place)).toEqual(['event', 'event', 'event', 'event']);
+      expect(refused.place).toBe('error');
+
+      await eventually(async () => (everything.length >= 4 ? true : undefined), 10_000, 'the stored events to be published');
+      expect(pageInteractions.map((event) => [event.id, event.schema_version])).toEqual([
+        [valid[0]!.id, 1],
+        [valid[1]!.id, null],
+      ]);
+      expect(everything.map((event) => event.id).sort()).toEqual([...valid, otherKind, otherApplication].map((settled) => settled.id).sort());
+    } finally {
+      await connection.close();
+    }
+  });
 
   it("lists the application's kinds with their versions and which is active", async () => {
     const response = await get('/schemas');

@@ -5,6 +5,7 @@ export * from './envelope.js';
 export * from './logger.js';
 export * from './operators.js';
 export * from './tokens.js';
+export * from './stored-events.js';
 export * from './topology.js';
 export { ApiToken, tokenScopes, type TokenScope } from './entities/api-token.js';
 export { Application } from './entities/application.js';

@@ -3,7 +3,8 @@ import type { Channel } from 'amqplib';
 /**
  * The broker objects api and worker agree on. The api publishes to `ingestExchange`, which routes
  * to the quorum queue `ingestQueue`; messages the worker rejects, or that fail delivery too often,
- * are dead-lettered to `deadLetterQueue` where operators can inspect them.
+ * are dead-lettered to `deadLetterQueue` where operators can inspect them. The worker publishes every
+ * event it stored to `storedEventsExchange`.
  */
 export type Topology = {
   ingestExchange: string;
@@ -13,6 +14,8 @@ export type Topology = {
   deadLetterQueue: string;
   /** Deliveries of one message before RabbitMQ dead-letters it instead of redelivering (poison messages). */
   deliveryLimit: number;
+  /** Topic exchange of stored events, routed by `<application>.<category>.<name>` (see stored-events.ts). */
+  storedEventsExchange: string;
 };
 
 export function topologyFor(config: { AMQP_PREFIX: string; AMQP_DELIVERY_LIMIT: number }): Topology {
@@ -24,6 +27,7 @@ export function topologyFor(config: { AMQP_PREFIX: string; AMQP_DELIVERY_LIMIT: 
     deadLetterExchange: `${prefix}.ingest.dead`,
     deadLetterQueue: `${prefix}.ingest.dead`,
     deliveryLimit: config.AMQP_DELIVERY_LIMIT,
+    storedEventsExchange: `${prefix}.events`,
   };
 }
 
@@ -43,6 +47,8 @@ export async function assertTopology(channel: Channel, topology: Topology): Prom
     },
   });
   await channel.bindQueue(topology.ingestQueue, topology.ingestExchange, topology.ingestRoutingKey);
+
+  await channel.assertExchange(topology.storedEventsExchange, 'topic', { durable: true });
 }
 
 export async function deleteTopology(channel: Channel, topology: Topology): Promise<void> {
@@ -50,4 +56,5 @@ export async function deleteTopology(channel: Channel, topology: Topology): Prom
   await channel.deleteQueue(topology.deadLetterQueue);
   await channel.deleteExchange(topology.ingestExchange);
   await channel.deleteExchange(topology.deadLetterExchange);
+  await channel.deleteExchange(topology.storedEventsExchange);
 }

@@ -1,4 +1,4 @@
-import type { Channel, ConsumeMessage } from 'amqplib';
+import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { assertTopology, connectBroker, recoverConnectionWhenClosed, type Logger, type Topology } from '@argus/shared';
 
 /** What the consumer does with a message once its batch is handled. */
@@ -22,6 +22,8 @@ export type ConsumerOptions = {
   /** Batches stored at once: while one waits for the database the next is validated. */
   concurrency: number;
   handleBatch: HandleBatch;
+  /** Runs on every (re)connect before consuming starts: opens what handling a batch publishes on. */
+  prepare?: (model: ChannelModel) => Promise<void>;
   log: Logger;
 };
 
@@ -44,6 +46,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
     name: 'argus-worker',
     log,
     setup: async (model) => {
+      await options.prepare?.(model);
       const channel = await model.createChannel();
       await assertTopology(channel, options.topology);
       await channel.prefetch(options.prefetch);

@@ -1,7 +1,8 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import type { ErrorRow, EventRow } from './pipeline/rows.js';
 
-export type StoreResult = { stored: number; invalid: number };
+/** `events`: the batch's events now in the table, redelivered ones included. */
+export type StoreResult = { stored: number; invalid: number; events: EventRow[] };
 
 /**
  * Stores a batch in one transaction, idempotently: a redelivered event adds no row. Rows go in
@@ -26,7 +27,7 @@ export async function storeBatch(db: DataSource, batch: { events: EventRow[]; er
       events = events.filter((event) => !taken.has(event.id));
     }
     await insertErrors(tx, errors);
-    return { stored: events.length, invalid: errors.length };
+    return { stored: events.length, invalid: errors.length, events };
   });
 }
 
@@ -120,4 +121,11 @@ async function insertErrors(tx: EntityManager, batchErrors: ErrorRow[]): Promise
 function asError(event: EventRow, path: string, message: string): ErrorRow {
   const { id, applicationId, raw, receivedAt, requestId } = event;
   return { eventId: id, applicationId, raw, reasons: [{ path, message }], receivedAt, requestId };
+}
+
+/** The current name of each application (names can be edited, so they are not cached). */
+export async function applicationNames(db: DataSource, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows: { id: string; name: string }[] = await db.query('SELECT id, name FROM applications WHERE id = ANY($1::uuid[])', [[...new Set(ids)]]);
+  return new Map(rows.map((row) => [row.id, row.name]));
 }

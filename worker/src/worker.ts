@@ -7,6 +7,7 @@ import { startMetricsServer } from './metrics-server.js';
 import { createWorkerMetrics } from './metrics.js';
 import { createBatchHandler } from './pipeline/handle-batch.js';
 import { startSchemaRefresh, type SchemaRefresh } from './schema-refresh.js';
+import { createStoredEventStream } from './stored-stream.js';
 import { createValidatorRegistry, registerBuiltInValidators } from './validation/registry.js';
 import { createSchemaCatalog } from './validation/schema-catalog.js';
 
@@ -18,6 +19,8 @@ export function createWorker(config: WorkerConfig, log: Logger): WorkerProcess {
   let consumer: Consumer | undefined;
   let schemaRefresh: SchemaRefresh | undefined;
   let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
+  const topology = topologyFor(config);
+  const stream = createStoredEventStream({ exchange: topology.storedEventsExchange, confirmTimeoutMs: config.STREAM_CONFIRM_TIMEOUT_MS });
 
   return {
     async start() {
@@ -30,6 +33,7 @@ export function createWorker(config: WorkerConfig, log: Logger): WorkerProcess {
       const handleBatch = createBatchHandler({
         db,
         check: { registry: registerBuiltInValidators(createValidatorRegistry()), schemas, clockSkewAllowanceMs: config.CLOCK_SKEW_ALLOWANCE_MS },
+        stream,
         retry: { initialDelayMs: config.DB_RETRY_INITIAL_MS, maxDelayMs: config.DB_RETRY_MAX_MS },
         signal: stopping.signal,
         log,
@@ -37,13 +41,14 @@ export function createWorker(config: WorkerConfig, log: Logger): WorkerProcess {
       });
       consumer = await startConsumer({
         url: config.AMQP_URL,
-        topology: topologyFor(config),
+        topology,
         prefetch: config.PREFETCH,
         batchMaxMessages: config.BATCH_MAX_MESSAGES,
         batchMaxBytes: config.BATCH_MAX_BYTES,
         batchMaxWaitMs: config.BATCH_MAX_WAIT_MS,
         concurrency: config.STORE_CONCURRENCY,
         handleBatch: metrics.measure(handleBatch),
+        prepare: (model) => stream.open(model),
         log,
       });
       log.info({ metricsPort: metricsServer.address.port }, 'worker consuming');
@@ -53,6 +58,7 @@ export function createWorker(config: WorkerConfig, log: Logger): WorkerProcess {
     /** Finishes the batches in hand and acks them; one stuck waiting for the database is left to redelivery. */
     async stop() {
       const giveUp = setTimeout(() => stopping.abort(), config.STOP_GRACE_MS);
+      stream.close();
       await consumer?.stop();
       clearTimeout(giveUp);
       await schemaRefresh?.stop();

@@ -1,3 +1,4 @@
+import type { StoredEventJson } from '@argus/shared';
 import type { DataSource } from 'typeorm';
 import { encodeCursor } from './cursor.js';
 import { containmentConditions, nestAt } from './containment.js';
@@ -14,20 +15,7 @@ const eventColumns = `id, application_id, session_id, category, name, data,
   ${isoText('timestamp')} AS timestamp, ${isoText('client_timestamp')} AS client_timestamp,
   ${isoText('sent_at')} AS sent_at, ${isoText('received_at')} AS received_at, request_id, schema_version`;
 
-export type StoredEventRow = {
-  id: string;
-  application_id: string;
-  session_id: string;
-  category: string;
-  name: string;
-  data: Record<string, unknown>;
-  timestamp: string;
-  client_timestamp: string;
-  sent_at: string | null;
-  received_at: string;
-  request_id: string;
-  schema_version: number | null;
-};
+export type StoredEventRow = StoredEventJson;
 
 export type EventErrorRow = {
   id: string;

@@ -1,16 +1,19 @@
 import type { Logger } from '@argus/shared';
 import type { DataSource } from 'typeorm';
 import type { Disposition, HandleBatch } from '../consumer.js';
-import { storeBatch, type StoreResult } from '../store.js';
+import { applicationNames, storeBatch, type StoreResult } from '../store.js';
+import type { StoredEventStream } from '../stored-stream.js';
 import type { CheckEventOptions } from './check-event.js';
 import { planMessage, type MessagePlan } from './plan-message.js';
-import { isCausedByData, retryUntilStored } from './retry.js';
+import { isCausedByData, retryUntilDone } from './retry.js';
+import { storedEventMessage } from './rows.js';
 
 export type StorePlan = Extract<MessagePlan, { kind: 'store' }>;
 
 export type BatchHandlerOptions = {
   db: DataSource;
   check: CheckEventOptions;
+  stream: StoredEventStream;
   retry: { initialDelayMs: number; maxDelayMs: number };
   /** Aborted when the worker stops: a batch waiting for the database is then left to redelivery. */
   signal: AbortSignal;
@@ -20,21 +23,29 @@ export type BatchHandlerOptions = {
 };
 
 /**
- * Plans every message of a batch, stores all their rows in one transaction, and says what to do
- * with each message. A database outage is waited out (nothing is acked meanwhile); a batch the
+ * Plans every message of a batch, stores all their rows in one transaction, publishes the stored
+ * events to the stream, and says what to do with each message. A database or broker outage is
+ * waited out (nothing is acked meanwhile); a batch the
  * database refuses because of what one message holds is retried message by message, so only the
  * message at fault is dead-lettered.
  */
 export function createBatchHandler(options: BatchHandlerOptions): HandleBatch {
-  const { db, log } = options;
-  const store = (plans: StorePlan[]) =>
-    retryUntilStored(
-      () => storeBatch(db, { events: plans.flatMap((plan) => plan.events), errors: plans.flatMap((plan) => plan.errors) }),
-      { ...options.retry, signal: options.signal, log },
-    ).then((result) => {
-      log.debug({ requestIds: plans.flatMap((plan) => plan.requestIds), ...result }, 'stored messages');
-      options.onStored?.(result, plans);
-    });
+  const { db, log, stream } = options;
+  const retry = { ...options.retry, signal: options.signal, log };
+  const store = async (plans: StorePlan[]) => {
+    const batch = { events: plans.flatMap((plan) => plan.events), errors: plans.flatMap((plan) => plan.errors) };
+    const result = await retryUntilDone('store a batch', () => storeBatch(db, batch), retry);
+    await retryUntilDone('publish stored events', () => publish(result), retry);
+    log.debug({ requestIds: plans.flatMap((plan) => plan.requestIds), stored: result.stored, invalid: result.invalid }, 'stored messages');
+    options.onStored?.(result, plans);
+  };
+  const publish = async ({ events }: StoreResult) => {
+    if (events.length === 0) return;
+    const names = await applicationNames(db, events.map((event) => event.applicationId));
+    // in timestamp order (ISO text sorts as time), so that subscribers see a session's events of one batch in order
+    const ordered = [...events].sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0));
+    await stream.publish(ordered.map((event) => storedEventMessage(event, names.get(event.applicationId) ?? event.applicationId)));
+  };
 
   return async (contents) => {
     const plans = contents.map((content) => planMessage(content, options.check));

@@ -12,22 +12,22 @@ export function isCausedByData(error: unknown): boolean {
   return typeof code === 'string' && code.length === 5 && dataErrorClasses.has(code.slice(0, 2));
 }
 
+export type RetryOptions = { initialDelayMs: number; maxDelayMs: number; signal: AbortSignal; log: Logger };
+
 /**
- * Runs `store` until it succeeds, backing off exponentially (with jitter) while the database is
- * unreachable or failing. Errors caused by the data are rethrown at once; so is the stop signal.
+ * Runs `operation` until it succeeds, backing off exponentially (with jitter) while the database
+ * or the broker is unreachable or failing. Errors caused by the data are rethrown at once; so is
+ * the stop signal.
  */
-export async function retryUntilStored<T>(
-  store: () => Promise<T>,
-  options: { initialDelayMs: number; maxDelayMs: number; signal: AbortSignal; log: Logger },
-): Promise<T> {
+export async function retryUntilDone<T>(what: string, operation: () => Promise<T>, options: RetryOptions): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     options.signal.throwIfAborted();
     try {
-      return await store();
+      return await operation();
     } catch (error) {
       if (isCausedByData(error) || options.signal.aborted) throw error;
       const delay = Math.min(options.maxDelayMs, options.initialDelayMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
-      options.log.warn({ err: error, attempt, delayMs: Math.round(delay) }, 'cannot store a batch; retrying');
+      options.log.warn({ err: error, attempt, delayMs: Math.round(delay) }, `cannot ${what}; retrying`);
       await sleep(delay, undefined, { signal: options.signal });
     }
   }

@@ -1,4 +1,4 @@
-import type { Problem } from '@argus/shared';
+import type { Problem, StoredEventMessage } from '@argus/shared';
 
 /** A valid event as the `events` table stores it; timestamps are ISO strings with microseconds. */
 export type EventRow = {
@@ -28,3 +28,22 @@ export type ErrorRow = {
   receivedAt: string;
   requestId: string;
 };
+
+/** A stored event as the stream of stored events carries it. */
+export function storedEventMessage(row: EventRow, application: string): StoredEventMessage {
+  return {
+    id: row.id,
+    application_id: row.applicationId,
+    application,
+    session_id: row.sessionId,
+    category: row.category,
+    name: row.name,
+    data: row.data,
+    timestamp: row.timestamp,
+    client_timestamp: row.clientTimestamp,
+    sent_at: row.sentAt,
+    received_at: row.receivedAt,
+    request_id: row.requestId,
+    schema_version: row.schemaVersion,
+  };
+}

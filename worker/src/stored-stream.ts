@@ -1,0 +1,81 @@
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ChannelModel, ConfirmChannel } from 'amqplib';
+import { recoverConnectionWhenClosed, storedEventRoutingKey, type StoredEventMessage } from '@argus/shared';
+
+export class StreamUnavailable extends Error {
+  override name = 'StreamUnavailable';
+}
+
+export type StoredEventStream = {
+  /** Opens the publishing channel on a (re)connected broker connection. */
+  open(model: ChannelModel): Promise<void>;
+  /** Resolves once the broker confirmed every event; rejects with StreamUnavailable otherwise. */
+  publish(events: readonly StoredEventMessage[]): Promise<void>;
+  close(): void;
+};
+
+/**
+ * Publishes stored events to the topic exchange, one message per event, on a confirm channel. A
+ * batch's messages are acked only after this resolves, so an event is never stored without being
+ * published: a crash in between redelivers the batch, which publishes it again.
+ */
+export function createStoredEventStream(options: { exchange: string; confirmTimeoutMs: number }): StoredEventStream {
+  let channel: ConfirmChannel | undefined;
+  let closing = false;
+
+  async function publishAll(target: ConfirmChannel, events: readonly StoredEventMessage[]): Promise<void> {
+    const confirms: Promise<void>[] = [];
+    for (const event of events) {
+      const content = Buffer.from(JSON.stringify(event));
+      let flushed = false;
+      confirms.push(
+        new Promise((resolve, reject) => {
+          flushed = target.publish(
+            options.exchange,
+            storedEventRoutingKey(event),
+            content,
+            { persistent: true, contentType: 'application/json', messageId: event.id, type: `${event.category}/${event.name}` },
+            (error) => (error ? reject(new StreamUnavailable('the broker did not confirm a stored event')) : resolve()),
+          );
+        }),
+      );
+      // the socket's buffer is full: let it drain rather than queue the whole batch in memory
+      if (!flushed) await once(target, 'drain');
+    }
+    await Promise.all(confirms);
+  }
+
+  return {
+    async open(model) {
+      const opened = await model.createConfirmChannel();
+      recoverConnectionWhenClosed(model, opened, () => closing);
+      opened.on('close', () => {
+        if (channel === opened) channel = undefined;
+      });
+      channel = opened;
+    },
+
+    async publish(events) {
+      if (events.length === 0) return;
+      const target = channel;
+      if (!target) throw new StreamUnavailable('not connected to the broker');
+      const settled = new AbortController();
+      const timeout = sleep(options.confirmTimeoutMs, undefined, { signal: settled.signal }).then(() => {
+        throw new StreamUnavailable('the broker did not confirm stored events in time');
+      });
+      const closed = once(target, 'close', { signal: settled.signal }).then(() => {
+        throw new StreamUnavailable('the broker closed the channel');
+      });
+      try {
+        await Promise.race([publishAll(target, events), timeout, closed]);
+      } finally {
+        settled.abort();
+      }
+    },
+
+    close() {
+      closing = true;
+    },
+  };
+}
