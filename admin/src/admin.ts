@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import AdminJSExpress from '@adminjs/express';
-import { authenticateOperator, createDataSource, topologyFor, type Logger } from '@argus/shared';
+import { authenticateOperator, createDataSource, createSchemaCompiler, topologyFor, type Logger } from '@argus/shared';
 import AdminJS from 'adminjs';
 import connectPgSimple from 'connect-pg-simple';
 import express from 'express';
@@ -12,6 +12,7 @@ import type { AdminConfig } from './config.js';
 import { dashboardStats } from './dashboard.js';
 import { apiTokensResource, applicationsResource } from './resources/applications.js';
 import { eventErrorsResource } from './resources/event-errors.js';
+import { eventSchemasResource } from './resources/event-schemas.js';
 import { eventsResource } from './resources/events.js';
 import { sessionsResource } from './resources/sessions.js';
 
@@ -43,7 +44,9 @@ export function createAdmin(config: AdminConfig, log: Logger): AdminProcess {
           eventErrorsResource(broker, components),
           applicationsResource({ db, jwtSecret: config.JWT_SECRET }, components),
           apiTokensResource(db),
+          eventSchemasResource({ db, compiler: createSchemaCompiler() }, components),
         ],
+        locale: { language: 'en', translations: { en: { labels: { event_schemas: 'Schemas' } } } },
       });
 
       const PgSessionStore = connectPgSimple(session);

@@ -9,6 +9,8 @@ export function loadComponents() {
     Dashboard: loader.add('Dashboard', `${componentsFolder}dashboard.jsx`),
     JsonView: loader.add('JsonView', `${componentsFolder}json-view.jsx`),
     IssueToken: loader.add('IssueToken', `${componentsFolder}issue-token.jsx`),
+    SchemaEditor: loader.add('SchemaEditor', `${componentsFolder}schema-editor.jsx`),
+    SchemaCompare: loader.add('SchemaCompare', `${componentsFolder}schema-compare.jsx`),
   };
   return { loader, components };
 }

@@ -134,6 +134,45 @@ describe('admin panel', () => {
     });
   });
 
+  describe('schemas', () => {
+    const form = (fields: Record<string, string>) => ({ method: 'POST', body: new URLSearchParams(fields) });
+    const versionsOf = (applicationId: string) =>
+      stack.database.db.query('SELECT id, version, active FROM event_schemas WHERE application_id = $1 ORDER BY version', [applicationId]);
+
+    it('adds versions, refusing bad JSON and bad schemas with a clear message, activates one and compares two', async () => {
+      const { applicationId } = await stack.tokenFor('schema-app');
+      const kind = { applicationId, category: 'purchase', name: 'checkout' };
+      const add = (fields: Record<string, string>) => adminApi('/resources/event_schemas/actions/addVersion', form({ ...kind, ...fields }));
+
+      expect((await add({ schema: '{"type": "object",' })).notice).toEqual({ type: 'error', message: expect.stringMatching(/^The schema is not valid JSON: /) });
+      expect((await add({ schema: '{"type": "object", "propertes": {}}' })).notice).toEqual({
+        type: 'error',
+        message: 'The schema does not compile: strict mode: unknown keyword: "propertes"',
+      });
+      expect((await add({ ...kind, applicationId: 'nope', schema: '{}' })).notice.type).toBe('error');
+      expect(await versionsOf(applicationId)).toEqual([]);
+
+      const first = await add({ schema: JSON.stringify({ type: 'object', properties: { price: { type: 'number' } } }) });
+      expect(first.notice).toEqual({ type: 'success', message: 'Version 1 registered and active' });
+      const [v1] = await versionsOf(applicationId);
+
+      const second = await adminApi(`/resources/event_schemas/records/${v1.id}/newVersion`, form({ schema: JSON.stringify({ type: 'object', required: ['price'] }) }));
+      expect(second.notice).toEqual({ type: 'success', message: 'Version 2 registered' });
+      expect(second.incompatibleChanges).toEqual([
+        { path: 'data.price', change: 'required_added', message: 'is newly required' },
+      ]);
+      const [, v2] = await versionsOf(applicationId);
+
+      const activated = await adminApi(`/resources/event_schemas/records/${v2.id}/activate`);
+      expect(activated.notice).toEqual({ type: 'success', message: 'Version 2 is now active' });
+      expect((await versionsOf(applicationId)).map((row: { active: boolean }) => row.active)).toEqual([false, true]);
+
+      const compared = await adminApi(`/resources/event_schemas/records/${v2.id}/compare`, form({ left: '2', right: '1' }));
+      expect(compared).toMatchObject({ left: 2, right: 1, versions: [{ version: 1 }, { version: 2 }] });
+      expect(compared.changes).toEqual([{ path: 'data.price', change: 'type_narrowed', message: 'type changed from any type to number' }]);
+    });
+  });
+
   it('counts what arrived on the dashboard', async () => {
     const stats = await adminApi('/dashboard');
     expect(stats.eventsLastHour).toBeGreaterThanOrEqual(1);

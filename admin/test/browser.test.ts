@@ -3,6 +3,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { createSchemaCompiler, registerEventSchema } from '@argus/shared';
 import { eventually } from '@argus/shared/testing';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { sampleEvent } from '../../test/support/stack.js';
@@ -21,8 +22,9 @@ describeInBrowser('admin panel in a browser', () => {
   let page: Page;
   const sessionId = randomUUID();
   const eventId = randomUUID();
-  let token: { token: string; tokenId: string };
+  let token: { token: string; tokenId: string; applicationId: string };
   let errorId: string;
+  let schemaIds: string[];
 
   beforeAll(async () => {
     stack = await startAdminStack();
@@ -40,6 +42,13 @@ describeInBrowser('admin panel in a browser', () => {
       return rows.length === 1 && count === 2 ? rows : undefined;
     });
     errorId = row.id;
+    const kind = { applicationId: token.applicationId, category: 'purchase', name: 'checkout' };
+    const versions = [
+      { type: 'object', properties: { price: { type: 'number' }, currency: { type: 'string' } } },
+      { type: 'object', required: ['price'], properties: { price: { type: 'number' }, currency: { enum: ['EUR', 'USD'] } } },
+    ];
+    schemaIds = [];
+    for (const schema of versions) schemaIds.push((await registerEventSchema(stack.database.db, createSchemaCompiler(), { ...kind, schema })).schema.id);
 
     await mkdir(screenshots, { recursive: true });
     userDataDir = await mkdtemp(join(tmpdir(), 'argus-chromium-'));
@@ -109,6 +118,43 @@ describeInBrowser('admin panel in a browser', () => {
       const [row] = await stack.database.db.query(`SELECT replayed_at, reasons FROM event_errors WHERE id = $1`, [errorId]);
       return row.replayed_at === null && JSON.stringify(row.reasons).includes('data.element') ? true : undefined;
     });
+  }, 60_000);
+
+  it('lists the schemas and shows one as indented JSON', async () => {
+    await page.goto(`${stack.adminUrl}/resources/event_schemas`);
+    await page.locator('td', { hasText: 'checkout' }).first().waitFor();
+    expect(await page.locator('tbody tr').count()).toBe(2);
+    await shoot('schemas');
+    await page.goto(`${stack.adminUrl}/resources/event_schemas/records/${schemaIds[1]}/show`);
+    const json = page.locator('pre', { hasText: 'currency' });
+    await json.waitFor();
+    expect(await json.textContent()).toContain('"enum": [\n');
+    await shoot('schema');
+  }, 60_000);
+
+  it('compares two versions side by side, with what the newer one would refuse', async () => {
+    await page.goto(`${stack.adminUrl}/resources/event_schemas/records/${schemaIds[1]}/compare`);
+    await page.locator('pre[data-version="version 1"]').waitFor();
+    expect(await page.locator('pre[data-version="version 2"]').textContent()).toContain('"required"');
+    await page.getByText('data.price: is newly required').waitFor();
+    await page.getByText('data.currency: is now limited to "EUR", "USD"').waitFor();
+    await shoot('schema-compare');
+  }, 60_000);
+
+  it('adds a version from the one shown, saying clearly why bad JSON is refused', async () => {
+    await page.goto(`${stack.adminUrl}/resources/event_schemas/records/${schemaIds[1]}/newVersion`);
+    const editor = page.locator('#schema-json');
+    await editor.waitFor();
+    expect(await editor.inputValue()).toContain('"price"');
+    await editor.fill('{"type": "object",');
+    await page.getByRole('button', { name: 'Register version' }).click();
+    await page.getByText(/^The schema is not valid JSON/).waitFor();
+    await editor.fill('{"type": "object"}');
+    await page.getByRole('button', { name: 'Register version' }).click();
+    await page.getByText('Version 3 registered').waitFor();
+    await shoot('schema-new-version');
+    const [{ count }] = await stack.database.db.query('SELECT count(*)::int AS count FROM event_schemas');
+    expect(count).toBe(3);
   }, 60_000);
 
   it('revokes a token, and the api refuses it within seconds', async () => {

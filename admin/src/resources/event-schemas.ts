@@ -1,0 +1,123 @@
+import {
+  activateEventSchema,
+  EventSchema,
+  incompatibleChanges,
+  InvalidEventSchema,
+  registerEventSchema,
+  UnknownApplication,
+  type SchemaCompiler,
+} from '@argus/shared';
+import type { ActionContext, ActionRequest, ActionResponse, BaseRecord, ResourceWithOptions } from 'adminjs';
+import type { DataSource } from 'typeorm';
+import type { AdminComponents } from '../components.js';
+import { readOnly } from './read-only.js';
+import { RepositoryResource } from './repository-resource.js';
+
+export type EventSchemaDependencies = { db: DataSource; compiler: SchemaCompiler };
+
+/**
+ * The JSON Schemas applications registered for their own kinds of events. Versions are immutable:
+ * operators add a version (from scratch, or starting from one they are looking at), activate one,
+ * and compare two side by side. The same rules as the api's apply (shared/schema-registry).
+ */
+export function eventSchemasResource(deps: EventSchemaDependencies, components: AdminComponents): ResourceWithOptions {
+  const addVersion = {
+    icon: 'Plus',
+    component: components.SchemaEditor,
+    // the page asks with GET to show the form; only a POST registers
+    handler: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
+      const shown = context.record?.toJSON(context.currentAdmin);
+      if (request.method !== 'post') return shown ? { record: shown } : {};
+      return { ...(shown ? { record: shown } : {}), ...(await registerFromForm(deps, request.payload ?? {}, context)) };
+    },
+  };
+  return {
+    resource: new RepositoryResource(deps.db, EventSchema, { exactTextFilters: ['category', 'name'] }),
+    options: {
+      id: 'event_schemas',
+      navigation: { name: 'Rules', icon: 'CheckSquare' },
+      sort: { sortBy: 'createdAt', direction: 'desc' },
+      listProperties: ['applicationId', 'category', 'name', 'version', 'active', 'createdAt'],
+      filterProperties: ['applicationId', 'category', 'name', 'version', 'active'],
+      showProperties: ['id', 'applicationId', 'category', 'name', 'version', 'active', 'createdAt', 'schema'],
+      properties: { schema: { type: 'mixed', components: { show: components.JsonView } } },
+      actions: {
+        ...readOnly,
+        addVersion: { ...addVersion, actionType: 'resource' },
+        newVersion: { ...addVersion, actionType: 'record' },
+        activate: {
+          actionType: 'record',
+          icon: 'CheckCircle',
+          component: false,
+          guard: 'Make this the active version? The worker checks events of this kind against it within seconds.',
+          isAccessible: ({ record }: ActionContext) => record?.param('active') !== true,
+          handler: async (_request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
+            const record = context.record!;
+            const activated = await activateEventSchema(deps.db, { ...kindOf(record), version: Number(record.param('version')) });
+            const refreshed = (await context.resource.findOne(String(record.id()))) ?? record;
+            return { record: refreshed.toJSON(context.currentAdmin), notice: { message: `Version ${activated.version} is now active`, type: 'success' } };
+          },
+        },
+        compare: {
+          actionType: 'record',
+          icon: 'Columns',
+          component: components.SchemaCompare,
+          handler: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
+            const record = context.record!;
+            const versions = await deps.db.getRepository(EventSchema).find({ where: kindOf(record), order: { version: 'ASC' } });
+            const pick = (value: unknown) => versions.find((version) => version.version === Number(value));
+            const right = pick(request.payload?.right) ?? pick(record.param('version'))!;
+            const left = pick(request.payload?.left) ?? versions.find((version) => version.active && version !== right) ?? versions[Math.max(0, versions.indexOf(right) - 1)]!;
+            return {
+              record: record.toJSON(context.currentAdmin),
+              versions: versions.map(({ version, active, schema }) => ({ version, active, schema })),
+              left: left.version,
+              right: right.version,
+              changes: incompatibleChanges(left.schema, right.schema),
+            };
+          },
+        },
+      },
+    },
+  };
+}
+
+/** The form's fields (a record action takes the kind from its record); every refusal is a notice, never an error page. */
+async function registerFromForm(deps: EventSchemaDependencies, payload: Record<string, unknown>, context: ActionContext) {
+  const kind = context.record ? kindOf(context.record) : { applicationId: text(payload.applicationId), category: text(payload.category), name: text(payload.name) };
+  const refuse = (message: string) => ({ notice: { message, type: 'error' as const } });
+  if (!kind.category || !kind.name) return refuse('Give the category and the name of the kind');
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(kind.applicationId)) return refuse('The application id must be a UUID');
+  let schema: unknown;
+  try {
+    schema = JSON.parse(text(payload.schema));
+  } catch (error) {
+    return refuse(`The schema is not valid JSON: ${(error as Error).message}`);
+  }
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return refuse('The schema must be a JSON object');
+  try {
+    const registered = await registerEventSchema(deps.db, deps.compiler, {
+      ...kind,
+      schema: schema as Record<string, unknown>,
+      activate: payload.activate === true || payload.activate === 'true' ? true : undefined,
+    });
+    const { version, active, id } = registered.schema;
+    const created = await context.resource.findOne(id);
+    return {
+      created: created?.toJSON(context.currentAdmin),
+      incompatibleChanges: registered.incompatibleChanges,
+      redirectUrl: context.h.showUrl(context.resource.id(), id),
+      notice: { message: `Version ${version} registered${active ? ' and active' : ''}`, type: 'success' as const },
+    };
+  } catch (error) {
+    if (error instanceof InvalidEventSchema) return refuse(`The schema does not compile: ${error.message}`);
+    if (error instanceof UnknownApplication) return refuse(error.message);
+    throw error;
+  }
+}
+
+const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
+
+function kindOf(record: BaseRecord) {
+  return { applicationId: String(record.param('applicationId')), category: String(record.param('category')), name: String(record.param('name')) };
+}
