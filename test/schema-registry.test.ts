@@ -199,6 +199,8 @@ describe('the schema registry: JSON Schemas per application and kind, checked by
     ['a body that is not JSON', '{"schema": ', {}, 400, 'invalid_json'],
     ['a body of another shape', { schema: { type: 'object' }, colour: 'blue' }, {}, 400, 'invalid_body'],
     ['a schema that is not an object', { schema: 'object' }, {}, 400, 'invalid_body'],
+    ['a schema PostgreSQL cannot hold (NUL)', '{"schema": {"description": "a\\u0000b"}}', {}, 400, 'invalid_schema'],
+    ['a schema PostgreSQL cannot hold (lone surrogate)', '{"schema": {"description": "\\ud800"}}', {}, 400, 'invalid_schema'],
     ['a body over the limit', { schema: { description: 'x'.repeat(300 * 1024) } }, {}, 413, 'body_too_large'],
     ['another content type', '{"schema": {}}', { 'Content-Type': 'text/plain' }, 415, 'unsupported_media_type'],
   ])('answers %s with a 4xx naming the problem', async (_what, body, headers, status, code) => {

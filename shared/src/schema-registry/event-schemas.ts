@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { EventSchema } from '../entities/event-schema.js';
 import { incompatibleChanges, type IncompatibleChange } from './compatibility.js';
-import type { SchemaCompiler } from './schema-compiler.js';
+import { InvalidEventSchema, type SchemaCompiler } from './schema-compiler.js';
 
 /** One kind of event of one application: what a schema is registered for. */
 export type EventKindOf = { applicationId: string; category: string; name: string };
@@ -33,7 +33,7 @@ export async function registerEventSchema(
 ): Promise<RegisteredSchema> {
   compiler.compile(input.schema);
   const { schema, activate, ...kind } = input;
-  return db.transaction(async (tx) => {
+  return refusingUnstorable(() => db.transaction(async (tx) => {
     await lockApplication(tx, kind.applicationId);
     const versions = tx.getRepository(EventSchema);
     const active = await versions.findOneBy({ ...kind, active: true });
@@ -50,7 +50,18 @@ export async function registerEventSchema(
       comparedWith: active?.version ?? null,
       incompatibleChanges: active ? incompatibleChanges(active.schema, schema) : [],
     };
-  });
+  }));
+}
+
+/** jsonb refuses the NUL character and lone surrogates, which JSON text may hold: the schema's fault, not the server's. */
+async function refusingUnstorable<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    const { code, message } = error as { code?: unknown; message?: string };
+    if (typeof code === 'string' && code.startsWith('22')) throw new InvalidEventSchema(`the schema cannot be stored: ${message}`);
+    throw error;
+  }
 }
 
 /** Makes `version` the kind's active version (the others inactive); throws UnknownEventSchema when there is no such version. */
