@@ -43,4 +43,6 @@ export type TrackedEvent<C extends string = string, N extends string = string> =
   timestamp?: Date | string;
   /** Your own idempotency key (a UUID); one is generated when left out. */
   eventId?: string;
+  /** Check `data` against this version of the kind's registered JSON Schema instead of the active one. */
+  schemaVersion?: number;
 };

@@ -31,6 +31,7 @@ export function prepareEvent(event: Omit<TrackedEvent, 'data'> & { data: unknown
       name: event.name,
       data: event.data,
       timestamp: timestamp instanceof Date ? timestamp.toISOString() : timestamp,
+      schema_version: event.schemaVersion,
     });
   } catch (error) {
     throw new ArgusEventError('event_not_serialisable', `the event cannot be serialised as JSON: ${(error as Error).message}`);
