@@ -20,12 +20,21 @@ describe('the JSON Schema compiler', () => {
     [{ propertiez: {} }, /unknown keyword: "propertiez"/],
     [{ properties: { a: { format: 'emial' } } }, /unknown format "emial"/],
     [{ $ref: 'https://example.com/elsewhere.json' }, /can't resolve reference/],
-    [{ properties: { a: { pattern: '(' } } }, /Invalid regular expression/],
+    [{ properties: { a: { pattern: '(' } } }, /error parsing regexp: missing closing \)/],
+    [{ properties: { a: { pattern: '^(?=x)' } } }, /invalid or unsupported Perl syntax/],
     [[], /must be a JSON object/],
     ['{"type": "object"}', /must be a JSON object/],
   ])('refuses %j with the compiler message', (schema, message) => {
     expect(() => compiler.compile(schema)).toThrow(InvalidEventSchema);
     expect(() => compiler.compile(schema)).toThrow(message);
+  });
+
+  it('matches patterns in linear time, so a pattern built to backtrack cannot stall the worker', () => {
+    const validate = compiler.compile({ type: 'object', properties: { code: { type: 'string', pattern: '^(a+)+$' } }, patternProperties: { '^x(y+)+$': { type: 'number' } } });
+    const hostile = `${'a'.repeat(100_000)}!`;
+    expect(validate({ code: hostile })).toBe(false);
+    expect(validate({ code: 'aaa', xyyy: 1 })).toBe(true);
+    expect(validate({ [`x${'y'.repeat(100_000)}`]: 'not a number' })).toBe(false);
   });
 
   it('lets two schemas share an $id, as two applications may', () => {
