@@ -7,7 +7,7 @@ import connectPgSimple from 'connect-pg-simple';
 import express from 'express';
 import session from 'express-session';
 import pg from 'pg';
-import { loadComponents } from './components.js';
+import { discardStaleComponentBundle, loadComponents } from './components.js';
 import type { AdminConfig } from './config.js';
 import { dashboardStats } from './dashboard.js';
 import { apiTokensResource, applicationsResource } from './resources/applications.js';
@@ -32,6 +32,7 @@ export function createAdmin(config: AdminConfig, log: Logger): AdminProcess {
       stops.push(() => sessionPool.end());
 
       const broker = { db, amqpUrl: config.AMQP_URL, topology: topologyFor(config) };
+      if (config.NODE_ENV !== 'production') discardStaleComponentBundle();
       const { loader, components } = loadComponents();
       const admin = new AdminJS({
         rootPath: adminRootPath,
