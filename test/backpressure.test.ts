@@ -11,9 +11,6 @@ describe('backpressure: the ingest queue has a depth limit', () => {
   });
   afterAll(() => stack.stop());
 
-  const storedCount = async (ids: string[]) =>
-    Number(((await stack.database.db.query('SELECT count(*) AS n FROM events WHERE id = ANY($1::uuid[])', [ids])) as { n: string }[])[0]!.n);
-
   it('answers 503 broker_backlog with Retry-After once the queue is full, and 202 again when a worker drains it', async () => {
     const accepted: string[] = [];
     // no worker: the queue only grows, and the api notices within its check interval
@@ -48,6 +45,6 @@ describe('backpressure: the ingest queue has a depth limit', () => {
       'the api to accept again',
     );
     accepted.push(...((await response.json()) as { ids: string[] }).ids);
-    await eventually(async () => ((await storedCount(accepted)) === accepted.length ? true : undefined), 10_000, 'every accepted event to be stored');
+    await stack.waitUntilStored(accepted, 10_000);
   });
 });

@@ -4,7 +4,7 @@ import { loadApiConfig } from '../../api/src/config.js';
 import { loadWorkerConfig } from '../../worker/src/config.js';
 import { createWorker, type WorkerProcess } from '../../worker/src/worker.js';
 import { findOrCreateApplication, issueToken, type TokenScope } from '@argus/shared';
-import { createTestBroker, createTestDatabase, silentLog, testSecret, type TestBroker, type TestDatabase } from '@argus/shared/testing';
+import { createTestBroker, createTestDatabase, eventually, silentLog, testSecret, type TestBroker, type TestDatabase } from '@argus/shared/testing';
 
 export type TestStack = {
   database: TestDatabase;
@@ -15,6 +15,10 @@ export type TestStack = {
   /** A token for a new application of that name (scope `write` unless told). */
   tokenFor(application: string, scopes?: TokenScope[]): Promise<{ token: string; applicationId: string; tokenId: string }>;
   post(body: unknown, init?: { token?: string; headers?: Record<string, string> }): Promise<Response>;
+  /** How many of these ids are stored in events. */
+  storedCount(ids: string[]): Promise<number>;
+  /** Waits until every one of these ids is stored in events. */
+  waitUntilStored(ids: string[], timeoutMs?: number): Promise<void>;
   /** Starts a worker; its /metrics listens on a free port, given back. */
   startWorker(env?: Record<string, string>): Promise<WorkerProcess & { metricsUrl: string }>;
   /** Stops the api, as a crash or a deploy would; `startApi` brings it back on the same port. */
@@ -45,6 +49,10 @@ export async function startStack(apiEnv: Record<string, string> = {}): Promise<T
   const { port } = await api.start();
   const baseUrl = `http://127.0.0.1:${port}`;
   const workers: WorkerProcess[] = [];
+  const storedCount = async (ids: string[]) => {
+    const [row] = (await database.db.query('SELECT count(*)::int AS n FROM events WHERE id = ANY($1::uuid[])', [ids])) as { n: number }[];
+    return row!.n;
+  };
 
   return {
     database,
@@ -55,6 +63,10 @@ export async function startStack(apiEnv: Record<string, string> = {}): Promise<T
       const app = await findOrCreateApplication(database.db, { name: application, email: `${application}@example.com` });
       const { token, record } = await issueToken(database.db, testSecret, { applicationId: app.id, scopes });
       return { token, applicationId: app.id, tokenId: record.id };
+    },
+    storedCount,
+    async waitUntilStored(ids, timeoutMs = 20_000) {
+      await eventually(async () => ((await storedCount(ids)) === new Set(ids).size ? true : undefined), timeoutMs, `${ids.length} accepted events to be stored`);
     },
     post(body, init = {}) {
       return fetch(`${baseUrl}/events`, {
