@@ -25,7 +25,7 @@ export function createWorker(config: WorkerConfig, log: Logger): WorkerProcess {
       const handleBatch = createBatchHandler({
         db,
         check: { registry: registerBuiltInValidators(createValidatorRegistry()), clockSkewAllowanceMs: config.CLOCK_SKEW_ALLOWANCE_MS },
-        retry: { initialDelayMs: config.DB_RETRY_INITIAL_MS, maxDelayMs: config.DB_RETRY_MAX_MS },
+        retry: { initialDelayMs: config.DB_RETRY_INITIAL_MS, maxDelayMs: config.DB_RETRY_MAX_MS, onRetry: metrics.storeRetried },
         signal: stopping.signal,
         log,
         onStored: metrics.stored,

@@ -18,7 +18,7 @@ export function isCausedByData(error: unknown): boolean {
  */
 export async function retryUntilStored<T>(
   store: () => Promise<T>,
-  options: { initialDelayMs: number; maxDelayMs: number; signal: AbortSignal; log: Logger },
+  options: { initialDelayMs: number; maxDelayMs: number; signal: AbortSignal; log: Logger; onRetry?: () => void },
 ): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     options.signal.throwIfAborted();
@@ -28,6 +28,7 @@ export async function retryUntilStored<T>(
       if (isCausedByData(error) || options.signal.aborted) throw error;
       const delay = Math.min(options.maxDelayMs, options.initialDelayMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
       options.log.warn({ err: error, attempt, delayMs: Math.round(delay) }, 'cannot store a batch; retrying');
+      options.onRetry?.();
       await sleep(delay, undefined, { signal: options.signal });
     }
   }
