@@ -3,7 +3,7 @@ import { createApi, type ApiProcess } from '../../api/src/api.js';
 import { loadApiConfig } from '../../api/src/config.js';
 import { loadWorkerConfig } from '../../worker/src/config.js';
 import { createWorker, type WorkerProcess } from '../../worker/src/worker.js';
-import { findOrCreateApplication, issueToken, type TokenScope } from '@argus/shared';
+import { findOrCreateApplication, issueToken, type Logger, type TokenScope } from '@argus/shared';
 import { createTestBroker, createTestDatabase, eventually, silentLog, testSecret, type TestBroker, type TestDatabase } from '@argus/shared/testing';
 
 export type TestStack = {
@@ -33,7 +33,8 @@ export type TestStack = {
  * The api (and, on request, workers) in this process, on a database and broker names of their own,
  * listening on a free port. `stop` stops everything it started and drops what it created.
  */
-export async function startStack(apiEnv: Record<string, string> = {}): Promise<TestStack> {
+export async function startStack(apiEnv: Record<string, string> = {}, options: { log?: Logger } = {}): Promise<TestStack> {
+  const log = options.log ?? silentLog;
   const database = await createTestDatabase();
   const broker = createTestBroker();
   const env = {
@@ -44,7 +45,7 @@ export async function startStack(apiEnv: Record<string, string> = {}): Promise<T
     JWT_SECRET: testSecret,
     LOG_LEVEL: 'silent',
   };
-  const apiOn = (port: number) => createApi(loadApiConfig({ ...env, PORT: String(port), HOST: '127.0.0.1', ...apiEnv }), silentLog);
+  const apiOn = (port: number) => createApi(loadApiConfig({ ...env, PORT: String(port), HOST: '127.0.0.1', ...apiEnv }), log);
   let api: ApiProcess | undefined = apiOn(0);
   const { port } = await api.start();
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -80,7 +81,7 @@ export async function startStack(apiEnv: Record<string, string> = {}): Promise<T
       });
     },
     async startWorker(workerEnv = {}) {
-      const worker = createWorker(loadWorkerConfig({ ...env, WORKER_METRICS_PORT: '0', WORKER_METRICS_HOST: '127.0.0.1', ...workerEnv }), silentLog);
+      const worker = createWorker(loadWorkerConfig({ ...env, WORKER_METRICS_PORT: '0', WORKER_METRICS_HOST: '127.0.0.1', ...workerEnv }), log);
       const { metrics } = await worker.start();
       workers.push(worker);
       return Object.assign(worker, { metricsUrl: `http://127.0.0.1:${metrics.port}/metrics` });
