@@ -23,6 +23,7 @@ describeInBrowser('admin panel in a browser', () => {
   const eventId = randomUUID();
   let token: { token: string; tokenId: string };
   let errorId: string;
+  const policyViolations: string[] = [];
 
   beforeAll(async () => {
     stack = await startAdminStack();
@@ -51,6 +52,9 @@ describeInBrowser('admin panel in a browser', () => {
     });
     browser.setDefaultTimeout(15_000);
     page = await browser.newPage();
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) policyViolations.push(message.text());
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -119,4 +123,8 @@ describeInBrowser('admin panel in a browser', () => {
     await shoot('token-revoked');
     await eventually(async () => ((await stack.post(sampleEvent(), { token: token.token })).status === 401 ? true : undefined), 10_000, 'a 401');
   }, 60_000);
+
+  it('breaks no rule of its Content Security Policy on any page it showed', () => {
+    expect(policyViolations).toEqual([]);
+  });
 });
