@@ -113,7 +113,7 @@ export async function startPublisher(options: PublisherOptions): Promise<Publish
     const depth = backlog.overLimit();
     if (depth !== undefined) {
       return Promise.reject(
-        new PublishRefused('backlog', `the ingest queue holds ${depth} messages, over its limit of ${options.backlog.maxDepth}: the workers are behind`),
+        new PublishRefused('backlog', `the ingest queue holds ${depth} messages, at or over its limit of ${options.backlog.maxDepth}: the workers are behind`),
       );
     }
     if (awaitingConfirm >= options.maxInFlight) {
