@@ -1,27 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import { type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { eventually } from '@argus/shared/testing';
+import { startProcess, stopProcess } from './support/processes.js';
 import { sampleEvent, startStack, type TestStack } from './support/stack.js';
 
-/**
- * The pipeline's promises when processes die. Api and worker run here as real processes, from the
- * build that `make test` makes first, so that they can be killed like in production.
- */
-const repositoryRoot = new URL('..', import.meta.url).pathname;
-
-function startProcess(script: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [script], { cwd: repositoryRoot, env: { ...process.env, ...env }, stdio: 'ignore' });
-}
-
-async function stopProcess(child: ChildProcess, signal: NodeJS.Signals): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-  const exited = once(child, 'exit');
-  child.kill(signal);
-  const [code] = (await exited) as [number | null];
-  return code;
-}
-
+/** The pipeline's promises when processes die: api and worker run as real processes, killed like in production. */
 describe('when processes die', () => {
   let stack: TestStack;
   let token: string;
@@ -35,9 +18,6 @@ describe('when processes die', () => {
     for (const child of children.splice(0)) await stopProcess(child, 'SIGKILL');
   });
   afterAll(() => stack.stop());
-
-  const storedCount = async (ids: string[]) =>
-    Number(((await stack.database.db.query('SELECT count(*) AS n FROM events WHERE id = ANY($1::uuid[])', [ids])) as { n: string }[])[0]!.n);
 
   async function acceptBatches(batches: number, size: number): Promise<string[]> {
     const responses = await Promise.all(
@@ -60,12 +40,12 @@ describe('when processes die', () => {
     const ids = await acceptBatches(60, 100);
     const worker = startProcess('worker/dist/main.js', { ...stack.env, BATCH_MAX_MESSAGES: '5', STORE_CONCURRENCY: '1' });
     children.push(worker);
-    await eventually(async () => ((await storedCount(ids)) > 0 ? true : undefined), 20_000, 'the worker to store something');
+    await eventually(async () => ((await stack.storedCount(ids)) > 0 ? true : undefined), 20_000, 'the worker to store something');
     await stopProcess(worker, 'SIGKILL');
-    expect(await storedCount(ids)).toBeLessThan(ids.length);
+    expect(await stack.storedCount(ids)).toBeLessThan(ids.length);
 
     children.push(startProcess('worker/dist/main.js', stack.env));
-    await eventually(async () => ((await storedCount(ids)) === ids.length ? true : undefined), 30_000, 'every event to be stored');
+    await stack.waitUntilStored(ids, 30_000);
     const [errors] = (await stack.database.db.query('SELECT count(*) AS n FROM event_errors WHERE event_id = ANY($1::uuid[])', [ids])) as { n: string }[];
     expect(Number(errors!.n)).toBe(0);
   });
@@ -90,6 +70,6 @@ describe('when processes die', () => {
     const accepted = (await Promise.all(requests)).flat();
     expect(await exitCode).toBe(0);
     expect(accepted.length).toBeGreaterThan(50);
-    await eventually(async () => ((await storedCount(accepted)) === accepted.length ? true : undefined), 20_000, 'every accepted event to be stored');
+    await stack.waitUntilStored(accepted, 20_000);
   });
 });

@@ -15,6 +15,7 @@ import { eventErrorsResource } from './resources/event-errors.js';
 import { eventSchemasResource } from './resources/event-schemas.js';
 import { eventsResource } from './resources/events.js';
 import { sessionsResource } from './resources/sessions.js';
+import { securityHeaders } from './security-headers.js';
 
 export type AdminProcess = { start(): Promise<AddressInfo>; stop(): Promise<void> };
 
@@ -82,6 +83,7 @@ export function createAdmin(config: AdminConfig, log: Logger): AdminProcess {
 
       const app = express();
       app.disable('x-powered-by');
+      app.use(securityHeaders());
       if (config.NODE_ENV === 'production') app.set('trust proxy', 1);
       app.get('/', (_req, res) => res.redirect(adminRootPath));
       app.use(admin.options.rootPath, router);

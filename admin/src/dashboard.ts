@@ -12,13 +12,15 @@ export type DashboardStats = {
   perMinute: { minute: string; count: number }[];
   /** Messages waiting in the ingest queue, or null when the broker cannot be asked. */
   queueDepth: number | null;
+  /** Messages in the dead-letter queue (not envelopes, refused by the database, or delivered too often), or null likewise. */
+  deadLetterDepth: number | null;
 };
 
 export type DashboardDependencies = { db: DataSource; amqpUrl: string; topology: Topology };
 
 /** Every figure reads an index on received_at over at most a day, never the whole table. */
 export async function dashboardStats(deps: DashboardDependencies): Promise<DashboardStats> {
-  const [[counts], perMinute, queueDepth] = await Promise.all([
+  const [[counts], perMinute, queueDepth, deadLetterDepth] = await Promise.all([
     deps.db.query(`
       SELECT (SELECT count(*) FROM events WHERE received_at > now() - interval '1 hour')::int AS "eventsLastHour",
              (SELECT count(*) FROM events WHERE received_at > now() - interval '1 day')::int AS "eventsLastDay",
@@ -28,15 +30,16 @@ export async function dashboardStats(deps: DashboardDependencies): Promise<Dashb
       FROM generate_series(date_trunc('minute', now()) - interval '59 minutes', date_trunc('minute', now()), interval '1 minute') AS minute
       LEFT JOIN events e ON e.received_at >= minute AND e.received_at < minute + interval '1 minute'
       GROUP BY minute ORDER BY minute`),
-    ingestQueueDepth(deps),
+    queueDepthOf(deps, deps.topology.ingestQueue),
+    queueDepthOf(deps, deps.topology.deadLetterQueue),
   ]);
   const arrived = counts.eventsLastDay + counts.errorsLastDay;
-  return { ...counts, invalidRate: arrived === 0 ? null : counts.errorsLastDay / arrived, perMinute, queueDepth };
+  return { ...counts, invalidRate: arrived === 0 ? null : counts.errorsLastDay / arrived, perMinute, queueDepth, deadLetterDepth };
 }
 
-async function ingestQueueDepth(deps: DashboardDependencies): Promise<number | null> {
+async function queueDepthOf(deps: DashboardDependencies, queue: string): Promise<number | null> {
   try {
-    return await withConfirmChannel(deps.amqpUrl, async (channel) => (await channel.checkQueue(deps.topology.ingestQueue)).messageCount);
+    return await withConfirmChannel(deps.amqpUrl, async (channel) => (await channel.checkQueue(queue)).messageCount);
   } catch {
     return null;
   }

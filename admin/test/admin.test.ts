@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { eventually } from '@argus/shared/testing';
 import { sampleEvent } from '../../test/support/stack.js';
+import { withConfirmChannel } from '../src/broker.js';
 import { operator, startAdminStack, type AdminStack } from './admin-stack.js';
 
 describe('admin panel', () => {
@@ -179,5 +180,35 @@ describe('admin panel', () => {
     expect(stats.errorsLastDay).toBeGreaterThanOrEqual(3);
     expect(stats.perMinute).toHaveLength(60);
     expect(stats.queueDepth).toBe(0);
+    expect(stats.deadLetterDepth).toBe(0);
+  });
+
+  it('shows operators the dead-lettered messages on the dashboard', async () => {
+    await withConfirmChannel(stack.broker.url, async (channel) => {
+      channel.publish(stack.broker.topology.deadLetterExchange, '', Buffer.from('poison'), { persistent: true });
+      await channel.waitForConfirms();
+    });
+    expect((await adminApi('/dashboard')).deadLetterDepth).toBe(1);
+  });
+
+  it('sends security headers (helmet, a Content Security Policy) on every response, signed in or not', async () => {
+    const responses = [
+      await fetch(`${stack.adminUrl}/login`),
+      await fetch(`${stack.adminUrl}/resources/events`, { redirect: 'manual' }),
+      await fetch(`${stack.adminUrl}/api/dashboard`, { headers: { cookie } }),
+    ];
+    for (const response of responses) {
+      const policy = Object.fromEntries(
+        response.headers.get('content-security-policy')!.split(';').map((directive) => {
+          const [name, ...sources] = directive.trim().split(/\s+/);
+          return [name, sources.join(' ')];
+        }),
+      );
+      expect(policy).toMatchObject({ 'default-src': "'self'", 'script-src': "'self' 'unsafe-inline'", 'object-src': "'none'", 'frame-ancestors': "'self'" });
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.headers.get('x-frame-options')).toBe('SAMEORIGIN');
+      expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(response.headers.get('x-powered-by')).toBeNull();
+    }
   });
 });

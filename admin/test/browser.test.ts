@@ -25,6 +25,7 @@ describeInBrowser('admin panel in a browser', () => {
   let token: { token: string; tokenId: string; applicationId: string };
   let errorId: string;
   let schemaIds: string[];
+  const policyViolations: string[] = [];
 
   beforeAll(async () => {
     stack = await startAdminStack();
@@ -60,6 +61,9 @@ describeInBrowser('admin panel in a browser', () => {
     });
     browser.setDefaultTimeout(15_000);
     page = await browser.newPage();
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) policyViolations.push(message.text());
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -165,4 +169,8 @@ describeInBrowser('admin panel in a browser', () => {
     await shoot('token-revoked');
     await eventually(async () => ((await stack.post(sampleEvent(), { token: token.token })).status === 401 ? true : undefined), 10_000, 'a 401');
   }, 60_000);
+
+  it('breaks no rule of its Content Security Policy on any page it showed', () => {
+    expect(policyViolations).toEqual([]);
+  });
 });

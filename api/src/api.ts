@@ -31,6 +31,7 @@ export function createApi(config: ApiConfig, log: Logger): ApiProcess {
         confirmTimeoutMs: config.PUBLISH_CONFIRM_TIMEOUT_MS,
         maxInFlight: config.MAX_IN_FLIGHT_PUBLISHES,
         maxMessagesInFlight: config.MAX_MESSAGES_IN_FLIGHT,
+        backlog: { maxDepth: config.INGEST_QUEUE_MAX_DEPTH, checkIntervalMs: config.INGEST_QUEUE_CHECK_MS },
         firstConnectTimeoutMs: config.BROKER_STARTUP_WAIT_MS,
         log,
       });

@@ -18,6 +18,14 @@ export const apiConfigShape = {
   MAX_IN_FLIGHT_PUBLISHES: int().positive().default(20_000),
   /** Messages awaiting a confirm before concurrent requests start sharing the next message. */
   MAX_MESSAGES_IN_FLIGHT: int().positive().default(4),
+  /**
+   * Ready messages in the ingest queue at which POST /events answers 503 (broker_backlog) instead of
+   * publishing: when the workers are down or behind, clients wait and retry rather than filling the
+   * broker's disk until its alarm blocks every publisher. A message holds one request or several.
+   */
+  INGEST_QUEUE_MAX_DEPTH: int().positive().default(1_000_000),
+  /** How often the api reads the ingest queue's depth (a passive declare; never per request). */
+  INGEST_QUEUE_CHECK_MS: int().positive().default(1000),
   /** How long start-up waits for the broker before serving anyway (answering 503 until it comes). */
   BROKER_STARTUP_WAIT_MS: int().nonnegative().default(5000),
   RETRY_AFTER_SECONDS: int().positive().default(5),

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChannelModel, ConfirmChannel } from 'amqplib';
 import { assertTopology, connectBroker, encodeIngestMessage, recoverConnectionWhenClosed, type Logger, type Topology } from '@argus/shared';
+import { watchIngestBacklog } from './ingest-backlog.js';
 
-export type PublishRefusal = 'unreachable' | 'blocked' | 'overloaded' | 'timeout' | 'nacked' | 'unroutable';
+export type PublishRefusal = 'unreachable' | 'blocked' | 'backlog' | 'overloaded' | 'timeout' | 'nacked' | 'unroutable';
 
 /** The broker did not take responsibility for a message; the client should retry later. */
 export class PublishRefused extends Error {
@@ -29,6 +30,8 @@ export type PublisherOptions = {
   maxInFlight: number;
   /** Messages published and not yet confirmed before requests start to share the next one. */
   maxMessagesInFlight: number;
+  /** Ingest queue depth (ready messages) at which new requests are refused, and how often it is read. */
+  backlog: { maxDepth: number; checkIntervalMs: number };
   firstConnectTimeoutMs: number;
   log: Logger;
 };
@@ -72,6 +75,13 @@ export async function startPublisher(options: PublisherOptions): Promise<Publish
   });
   connection.on('blocked', () => (blocked = true));
   connection.on('unblocked', () => (blocked = false));
+  const backlog = watchIngestBacklog({
+    connection: () => model,
+    queue: topology.ingestQueue,
+    maxDepth: options.backlog.maxDepth,
+    intervalMs: options.backlog.checkIntervalMs,
+    log,
+  });
 
   /** A message came back unroutable: the queue or its binding is gone. Put them back (once at a time). */
   function reassertTopology(): void {
@@ -100,6 +110,12 @@ export async function startPublisher(options: PublisherOptions): Promise<Publish
   function publishConfirmed(request: string): Promise<void> {
     if (!channel) return Promise.reject(new PublishRefused('unreachable', 'the message broker is unreachable'));
     if (blocked) return Promise.reject(new PublishRefused('blocked', 'the message broker is refusing new messages (resource alarm)'));
+    const depth = backlog.overLimit();
+    if (depth !== undefined) {
+      return Promise.reject(
+        new PublishRefused('backlog', `the ingest queue holds ${depth} messages, at or over its limit of ${options.backlog.maxDepth}: the workers are behind`),
+      );
+    }
     if (awaitingConfirm >= options.maxInFlight) {
       return Promise.reject(new PublishRefused('overloaded', 'too many requests are awaiting confirmation'));
     }
@@ -171,6 +187,7 @@ export async function startPublisher(options: PublisherOptions): Promise<Publish
     isReady: () => channel !== undefined && !blocked,
     close: async () => {
       stopping = true;
+      backlog.stop();
       await connection.close();
     },
   };

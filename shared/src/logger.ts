@@ -1,7 +1,8 @@
-import { pino, type Logger } from 'pino';
+import { pino, type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
-export function createLogger(options: { name: string; level: string }): Logger {
-  return pino({ name: options.name, level: options.level, redact: ['req.headers.authorization', 'token'] });
+/** JSON lines on stdout, or on `destination` (tests read what a process would have written). */
+export function createLogger(options: { name: string; level: string; destination?: DestinationStream }): Logger {
+  return pino({ name: options.name, level: options.level, redact: ['req.headers.authorization', 'token'] }, options.destination);
 }

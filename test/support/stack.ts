@@ -3,8 +3,8 @@ import { createApi, type ApiProcess } from '../../api/src/api.js';
 import { loadApiConfig } from '../../api/src/config.js';
 import { loadWorkerConfig } from '../../worker/src/config.js';
 import { createWorker, type WorkerProcess } from '../../worker/src/worker.js';
-import { findOrCreateApplication, issueToken, type TokenScope } from '@argus/shared';
-import { createTestBroker, createTestDatabase, silentLog, testSecret, type TestBroker, type TestDatabase } from '@argus/shared/testing';
+import { findOrCreateApplication, issueToken, type Logger, type TokenScope } from '@argus/shared';
+import { createTestBroker, createTestDatabase, eventually, silentLog, testSecret, type TestBroker, type TestDatabase } from '@argus/shared/testing';
 
 export type TestStack = {
   database: TestDatabase;
@@ -15,6 +15,10 @@ export type TestStack = {
   /** A token for a new application of that name (scope `write` unless told). */
   tokenFor(application: string, scopes?: TokenScope[]): Promise<{ token: string; applicationId: string; tokenId: string }>;
   post(body: unknown, init?: { token?: string; headers?: Record<string, string> }): Promise<Response>;
+  /** How many of these ids are stored in events. */
+  storedCount(ids: string[]): Promise<number>;
+  /** Waits until every one of these ids is stored in events. */
+  waitUntilStored(ids: string[], timeoutMs?: number): Promise<void>;
   /** Starts a worker; its /metrics listens on a free port, given back. */
   startWorker(env?: Record<string, string>): Promise<WorkerProcess & { metricsUrl: string }>;
   /** Stops the api, as a crash or a deploy would; `startApi` brings it back on the same port. */
@@ -29,7 +33,8 @@ export type TestStack = {
  * The api (and, on request, workers) in this process, on a database and broker names of their own,
  * listening on a free port. `stop` stops everything it started and drops what it created.
  */
-export async function startStack(apiEnv: Record<string, string> = {}): Promise<TestStack> {
+export async function startStack(apiEnv: Record<string, string> = {}, options: { log?: Logger } = {}): Promise<TestStack> {
+  const log = options.log ?? silentLog;
   const database = await createTestDatabase();
   const broker = createTestBroker();
   const env = {
@@ -40,11 +45,15 @@ export async function startStack(apiEnv: Record<string, string> = {}): Promise<T
     JWT_SECRET: testSecret,
     LOG_LEVEL: 'silent',
   };
-  const apiOn = (port: number) => createApi(loadApiConfig({ ...env, PORT: String(port), HOST: '127.0.0.1', ...apiEnv }), silentLog);
+  const apiOn = (port: number) => createApi(loadApiConfig({ ...env, PORT: String(port), HOST: '127.0.0.1', ...apiEnv }), log);
   let api: ApiProcess | undefined = apiOn(0);
   const { port } = await api.start();
   const baseUrl = `http://127.0.0.1:${port}`;
   const workers: WorkerProcess[] = [];
+  const storedCount = async (ids: string[]) => {
+    const [row] = (await database.db.query('SELECT count(*)::int AS n FROM events WHERE id = ANY($1::uuid[])', [ids])) as { n: number }[];
+    return row!.n;
+  };
 
   return {
     database,
@@ -55,6 +64,10 @@ export async function startStack(apiEnv: Record<string, string> = {}): Promise<T
       const app = await findOrCreateApplication(database.db, { name: application, email: `${application}@example.com` });
       const { token, record } = await issueToken(database.db, testSecret, { applicationId: app.id, scopes });
       return { token, applicationId: app.id, tokenId: record.id };
+    },
+    storedCount,
+    async waitUntilStored(ids, timeoutMs = 20_000) {
+      await eventually(async () => ((await storedCount(ids)) === new Set(ids).size ? true : undefined), timeoutMs, `${ids.length} accepted events to be stored`);
     },
     post(body, init = {}) {
       return fetch(`${baseUrl}/events`, {
@@ -68,7 +81,7 @@ export async function startStack(apiEnv: Record<string, string> = {}): Promise<T
       });
     },
     async startWorker(workerEnv = {}) {
-      const worker = createWorker(loadWorkerConfig({ ...env, WORKER_METRICS_PORT: '0', WORKER_METRICS_HOST: '127.0.0.1', ...workerEnv }), silentLog);
+      const worker = createWorker(loadWorkerConfig({ ...env, WORKER_METRICS_PORT: '0', WORKER_METRICS_HOST: '127.0.0.1', ...workerEnv }), log);
       const { metrics } = await worker.start();
       workers.push(worker);
       return Object.assign(worker, { metricsUrl: `http://127.0.0.1:${metrics.port}/metrics` });

@@ -6,7 +6,7 @@ export type Disposition = 'ack' | 'dead-letter';
 
 /**
  * Handles the contents of a batch of messages, returning one disposition each, in order. It throws
- * only when it gave up (stopping): those messages stay unacknowledged and the broker redelivers them.
+ * when it gave up (stopping), or on something unexpected: see `handleAndSettle`.
  */
 export type HandleBatch = (contents: Buffer[]) => Promise<Disposition[]>;
 
@@ -85,10 +85,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
     if (batch.length === 0) return;
     active += 1;
     try {
-      const dispositions = await options.handleBatch(batch.map((delivery) => delivery.message.content));
-      batch.forEach((delivery, index) => settle(delivery, dispositions[index] ?? 'ack'));
-    } catch (error) {
-      if (!stopping) log.error({ err: error }, 'a batch was left unacknowledged; the broker will redeliver it');
+      await handleAndSettle(batch);
     } finally {
       active -= 1;
     }
@@ -106,10 +103,32 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
     return pending.splice(0, count);
   }
 
-  function settle(delivery: Delivery, disposition: Disposition): void {
+  /**
+   * A batch that fails unexpectedly (a bug, not the database: outages are waited out inside) is
+   * tried again message by message, so that only the message at fault goes back to the queue. The
+   * broker counts its deliveries and dead-letters it at the delivery limit: a poison message costs a
+   * bounded number of attempts, never a loop, and never holds up the rest.
+   */
+  async function handleAndSettle(batch: Delivery[]): Promise<void> {
+    try {
+      const dispositions = await options.handleBatch(batch.map((delivery) => delivery.message.content));
+      batch.forEach((delivery, index) => settle(delivery, dispositions[index] ?? 'ack'));
+    } catch (error) {
+      // stopping: left unacknowledged, the broker redelivers it to whoever consumes next
+      if (stopping) return;
+      if (batch.length > 1) {
+        for (const delivery of batch) await handleAndSettle([delivery]);
+        return;
+      }
+      log.error({ err: error, redelivered: batch[0]!.message.fields.redelivered }, 'a message failed unexpectedly; returning it to the queue');
+      settle(batch[0]!, 'requeue');
+    }
+  }
+
+  function settle(delivery: Delivery, disposition: Disposition | 'requeue'): void {
     try {
       if (disposition === 'ack') delivery.channel.ack(delivery.message);
-      else delivery.channel.nack(delivery.message, false, false);
+      else delivery.channel.nack(delivery.message, false, disposition === 'requeue');
     } catch {
       // the channel closed meanwhile: the broker redelivers, and storage is idempotent
     }

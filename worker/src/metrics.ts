@@ -8,6 +8,8 @@ export type WorkerMetrics = {
   /** The same handler, timed and its batch sizes counted. */
   measure(handleBatch: HandleBatch): HandleBatch;
   stored(result: StoreResult, plans: readonly StorePlan[]): void;
+  /** A batch failed to store for a reason other than its data (the database is down) and will be tried again. */
+  storeRetried(): void;
 };
 
 export function createWorkerMetrics(now: () => number = Date.now): WorkerMetrics {
@@ -27,6 +29,11 @@ export function createWorkerMetrics(now: () => number = Date.now): WorkerMetrics
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
+  const retries = new Counter({
+    name: 'argus_worker_store_retries_total',
+    help: 'Failed attempts to store a batch that were retried (the database unreachable or failing); nothing is acked meanwhile',
+    registers: [registry],
+  });
   const lag = new Gauge({
     name: 'argus_worker_consumer_lag_seconds',
     help: 'Time from the api receiving the oldest message of the last stored batch to its commit',
@@ -44,6 +51,7 @@ export function createWorkerMetrics(now: () => number = Date.now): WorkerMetrics
         done();
       }
     },
+    storeRetried: () => retries.inc(),
     stored(result, plans) {
       stored.inc(result.stored);
       invalid.inc(result.invalid);

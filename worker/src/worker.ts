@@ -34,7 +34,7 @@ export function createWorker(config: WorkerConfig, log: Logger): WorkerProcess {
         db,
         check: { registry: registerBuiltInValidators(createValidatorRegistry()), schemas, clockSkewAllowanceMs: config.CLOCK_SKEW_ALLOWANCE_MS },
         stream,
-        retry: { initialDelayMs: config.DB_RETRY_INITIAL_MS, maxDelayMs: config.DB_RETRY_MAX_MS },
+        retry: { initialDelayMs: config.DB_RETRY_INITIAL_MS, maxDelayMs: config.DB_RETRY_MAX_MS, onRetry: metrics.storeRetried },
         signal: stopping.signal,
         log,
         onStored: metrics.stored,

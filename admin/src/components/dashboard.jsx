@@ -43,6 +43,7 @@ const Dashboard = () => {
         <Figure label="Events, last day" value={stats.eventsLastDay} />
         <Figure label="Invalid, last day" value={rate} />
         <Figure label="Waiting in queue" value={stats.queueDepth ?? 'unknown'} />
+        <Figure label="Dead-lettered" value={stats.deadLetterDepth ?? 'unknown'} />
       </Box>
       <Box variant="card" p="lg">
         <H5>Events received per minute, last hour</H5>

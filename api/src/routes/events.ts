@@ -87,7 +87,7 @@ export const describeEventRoutes: Describe = (registry) => {
       413: errorResponse('body over the size limit, too many events, or one event too large (the message names its index)'),
       415: errorResponse('not application/json (utf-8)'),
       500: readErrorResponses[500],
-      503: errorResponse('the broker is unreachable, blocked, missing its queue or did not confirm in time; retry after `Retry-After` seconds'),
+      503: errorResponse('the broker is unreachable, blocked, missing its queue or did not confirm in time, or the ingest queue is over its depth limit (broker_backlog); retry after `Retry-After` seconds'),
     },
   });
   registry.registerPath({

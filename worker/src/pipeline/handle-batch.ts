@@ -14,7 +14,8 @@ export type BatchHandlerOptions = {
   db: DataSource;
   check: CheckEventOptions;
   stream: StoredEventStream;
-  retry: { initialDelayMs: number; maxDelayMs: number };
+  /** Backoff while the database fails; `onRetry` is told of every failed attempt. */
+  retry: { initialDelayMs: number; maxDelayMs: number; onRetry?: () => void };
   /** Aborted when the worker stops: a batch waiting for the database is then left to redelivery. */
   signal: AbortSignal;
   log: Logger;

@@ -12,7 +12,7 @@ export function isCausedByData(error: unknown): boolean {
   return typeof code === 'string' && code.length === 5 && dataErrorClasses.has(code.slice(0, 2));
 }
 
-export type RetryOptions = { initialDelayMs: number; maxDelayMs: number; signal: AbortSignal; log: Logger };
+export type RetryOptions = { initialDelayMs: number; maxDelayMs: number; signal: AbortSignal; log: Logger; onRetry?: () => void };
 
 /**
  * Runs `operation` until it succeeds, backing off exponentially (with jitter) while the database
@@ -28,6 +28,7 @@ export async function retryUntilDone<T>(what: string, operation: () => Promise<T
       if (isCausedByData(error) || options.signal.aborted) throw error;
       const delay = Math.min(options.maxDelayMs, options.initialDelayMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
       options.log.warn({ err: error, attempt, delayMs: Math.round(delay) }, `cannot ${what}; retrying`);
+      options.onRetry?.();
       await sleep(delay, undefined, { signal: options.signal });
     }
   }
