@@ -15,3 +15,7 @@ export { Session } from './entities/session.js';
 export { StoredEvent } from './entities/stored-event.js';
 export * from './broker.js';
 export * from './process.js';
+export * from './destinations/index.js';
+export { Destination, destinationStates, type DestinationState } from './entities/destination.js';
+export { DestinationDeadLetter } from './entities/destination-dead-letter.js';
+export { DeliveryBacklogEntry } from './entities/delivery-backlog.js';

@@ -94,7 +94,8 @@ export async function startStack(apiEnv: Record<string, string> = {}): Promise<T
     async stop() {
       await api?.stop();
       for (const worker of workers) await worker.stop();
-      await broker.drop();
+      const destinations: { id: string }[] = await database.db.query('SELECT id FROM destinations');
+      await broker.drop(destinations.map((destination) => destination.id));
       await database.drop();
     },
   };
