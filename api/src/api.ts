@@ -25,9 +25,10 @@ export function createApi(config: ApiConfig, log: Logger): ApiProcess {
       const revocations = await startRevocationList(db, config.REVOCATION_REFRESH_MS, log);
       stops.push(() => revocations.stop());
 
+      const topology = topologyFor(config);
       const publisher = await startPublisher({
         url: config.AMQP_URL,
-        topology: topologyFor(config),
+        topology,
         confirmTimeoutMs: config.PUBLISH_CONFIRM_TIMEOUT_MS,
         maxInFlight: config.MAX_IN_FLIGHT_PUBLISHES,
         maxMessagesInFlight: config.MAX_MESSAGES_IN_FLIGHT,
@@ -46,6 +47,8 @@ export function createApi(config: ApiConfig, log: Logger): ApiProcess {
         brokerReady: () => publisher.isReady(),
         readyTimeoutMs: config.READY_TIMEOUT_MS,
         metrics: metrics.registry,
+        broker: publisher,
+        topology,
       });
       const ingest = createIngestHandler({
         authenticate,

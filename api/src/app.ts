@@ -1,8 +1,11 @@
 import express, { type Express } from 'express';
+import type { Topology } from '@argus/shared';
 import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import type { Authenticate } from './auth.js';
 import { assignRequestId, errorMiddleware, routeNotFound, type SendError } from './errors.js';
+import type { Publisher } from './publisher.js';
+import { destinationRoutes } from './routes/destinations.js';
 import { docsRoutes } from './routes/docs.js';
 import { eventRoutes } from './routes/events.js';
 import { operationRoutes } from './routes/operations.js';
@@ -15,6 +18,9 @@ export type AppDependencies = {
   brokerReady: () => boolean;
   readyTimeoutMs: number;
   metrics: Registry;
+  /** Declares destination queues and publishes replays. */
+  broker: Pick<Publisher, 'withChannel'>;
+  topology: Topology;
 };
 
 /** Every route but the hot POST /events (see ingest/ingest-handler.ts). No I/O happens here. */
@@ -30,6 +36,7 @@ export function buildApp(deps: AppDependencies): Express {
   app.use(operationRoutes(deps));
   app.use(eventRoutes(deps));
   app.use(sessionRoutes(deps));
+  app.use(destinationRoutes(deps));
   app.use(docsRoutes());
   app.use(routeNotFound);
   app.use(errorMiddleware(deps.sendError));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import type { Logger } from '@argus/shared';
+import { UnknownFilterApplication, type Logger } from '@argus/shared';
 import { PublishRefused } from './publisher.js';
 
 export type ErrorDetail = { path?: string; message: string };
@@ -68,6 +68,7 @@ export function createErrorSender(options: { log: Logger; retryAfterSeconds: num
 function toApiError(error: unknown, retryAfterSeconds: number): ApiError | undefined {
   if (error instanceof ApiError) return error;
   if (error instanceof PublishRefused) return serviceUnavailable(`broker_${error.reason}`, error.message, retryAfterSeconds);
+  if (error instanceof UnknownFilterApplication) return badRequest('invalid_body', `filter.application_id: ${error.message}`, [{ path: 'filter.application_id', message: error.message }]);
   if (isClientHttpError(error)) return new ApiError(error.status, 'bad_request', error.message);
   return undefined;
 }

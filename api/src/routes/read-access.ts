@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { OpenAPIRegistry, ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import type { TokenClaims } from '@argus/shared';
-import type { ZodObject, z } from 'zod';
+import type { ZodObject, ZodType, z } from 'zod';
 import type { Authenticate } from '../auth.js';
 import { badRequest } from '../errors.js';
 import { errorBodySchema } from '../schemas.js';
@@ -29,9 +29,17 @@ export const readErrorResponses = {
 export type Describe = (registry: OpenAPIRegistry) => void;
 
 /** Path parameters, validated by the schema the document shows. */
-export function parseParams<S extends ZodObject>(schema: S, params: unknown): z.infer<S> {
-  const parsed = schema.safeParse(params);
+export const parseParams = <S extends ZodObject>(schema: S, params: unknown): z.infer<S> => parseOrRefuse(schema, params, 'invalid_parameter');
+
+/** A JSON request body; a problem names its field (`filter.category`), or `body` when the body itself is wrong. */
+export const parseBody = <S extends ZodType>(schema: S, body: unknown): z.infer<S> => parseOrRefuse(schema, body, 'invalid_body');
+
+function parseOrRefuse<S extends ZodType>(schema: S, input: unknown, code: string): z.infer<S> {
+  const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
-  const details = parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
-  throw badRequest('invalid_parameter', details.map((detail) => `${detail.path}: ${detail.message}`).join('; '), details);
+  const details = parsed.error.issues.map((issue) => ({
+    path: [...issue.path, ...('keys' in issue ? issue.keys : [])].join('.') || 'body',
+    message: issue.message,
+  }));
+  throw badRequest(code, details.map((detail) => `${detail.path}: ${detail.message}`).join('; '), details);
 }

@@ -49,7 +49,7 @@ export async function replayDestinationFrom(
  */
 export async function republishDeadLetters(db: DataSource, channel: ConfirmChannel, topology: Topology, ids: readonly string[]): Promise<number> {
   const rows: { id: string; destination_id: string; event: StoredEventMessage }[] = await db.query(
-    'SELECT id::text AS id, destination_id, event FROM destination_dead_letters WHERE id = ANY($1::bigint[]) ORDER BY id',
+    'SELECT id::text AS id, destination_id, event FROM destination_dead_letters WHERE id = ANY($1::bigint[]) ORDER BY destination_dead_letters.id',
     [ids],
   );
   const byDestination = new Map<string, StoredEventMessage[]>();

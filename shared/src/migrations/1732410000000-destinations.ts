@@ -53,9 +53,11 @@ export class Destinations1732410000000 implements MigrationInterface {
         last_error text,
         refused_by_receiver boolean NOT NULL DEFAULT false,
         dead_lettered_at timestamptz NOT NULL DEFAULT now(),
-        replayed_at timestamptz
+        replayed_at timestamptz,
+        -- a replayed dead letter that fails again updates its row: one row per event and destination
+        UNIQUE (destination_id, event_id)
       )`);
-    await db.query(`CREATE INDEX destination_dead_letters_destination_idx ON destination_dead_letters (destination_id, dead_lettered_at)`);
+    await db.query(`CREATE INDEX destination_dead_letters_time_idx ON destination_dead_letters (destination_id, dead_lettered_at)`);
   }
 
   async down(db: QueryRunner): Promise<void> {
