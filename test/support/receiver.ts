@@ -4,8 +4,8 @@ import type { StoredEventMessage } from '@argus/shared';
 
 export type ReceivedDelivery = { headers: IncomingHttpHeaders; body: string; event: StoredEventMessage };
 
-/** How the receiver answers a delivery: a status and headers, or hanging up without an answer. */
-export type Answer = { status: number; headers?: Record<string, string> } | 'hang-up';
+/** How the receiver answers a delivery: a status and headers (after a while, if told), or hanging up without an answer. */
+export type Answer = { status: number; headers?: Record<string, string>; afterMs?: number } | 'hang-up';
 
 export type Receiver = {
   url: string;
@@ -43,7 +43,9 @@ export async function startReceiver(): Promise<Receiver> {
           return;
         }
         statuses.push(given.status);
-        res.writeHead(given.status, given.headers).end(given.status >= 300 ? 'receiver says no' : '');
+        const respond = () => res.writeHead(given.status, given.headers).end(given.status >= 300 ? 'receiver says no' : '');
+        if (given.afterMs) setTimeout(respond, given.afterMs);
+        else respond();
       });
     });
     await new Promise<void>((resolve, reject) => {
