@@ -1,17 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { eventually } from '@argus/shared/testing';
 import { accept, destinationsClient, receivedAll } from './support/destinations.js';
+import { startProcess, stopProcess } from './support/processes.js';
 import { startReceiver, type Receiver } from './support/receiver.js';
 import { sampleEvent, startStack, type TestStack } from './support/stack.js';
 
-/**
- * Delivery when a worker dies: workers run as real processes from the build (`make test` builds
- * first), so one can be killed mid-delivery like in production.
- */
-const repositoryRoot = new URL('..', import.meta.url).pathname;
-
+/** Delivery when a worker dies: workers run as real processes, so one can be killed mid-delivery like in production. */
 describe('delivery when a worker dies', () => {
   let stack: TestStack;
   let receiver: Receiver;
@@ -24,26 +19,15 @@ describe('delivery when a worker dies', () => {
     receiver = await startReceiver();
   });
   afterAll(async () => {
-    for (const child of children) await kill(child);
+    for (const child of children) await stopProcess(child, 'SIGKILL');
     await receiver.close();
     await stack.stop();
   });
 
   function startDeliveryWorker(): ChildProcess {
-    const child = spawn(process.execPath, ['worker/dist/main.js'], {
-      cwd: repositoryRoot,
-      env: { ...process.env, ...stack.env, WORKER_METRICS_PORT: '0', WORKER_METRICS_HOST: '127.0.0.1', DESTINATION_REFRESH_MS: '200', DELIVERY_CONCURRENCY: '4' },
-      stdio: 'ignore',
-    });
+    const child = startProcess('worker/dist/main.js', { ...stack.env, WORKER_METRICS_PORT: '0', WORKER_METRICS_HOST: '127.0.0.1', DESTINATION_REFRESH_MS: '200', DELIVERY_CONCURRENCY: '4' });
     children.push(child);
     return child;
-  }
-
-  async function kill(child: ChildProcess): Promise<void> {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = once(child, 'exit');
-    child.kill('SIGKILL');
-    await exited;
   }
 
   it('loses nothing when the delivering worker is killed mid-delivery; a repeat carries the same webhook-id', async () => {
@@ -63,7 +47,7 @@ describe('delivery when a worker dies', () => {
 
     const first = startDeliveryWorker();
     await eventually(async () => (receiver.accepted().length >= 30 ? true : undefined), 30_000, 'the first worker to deliver some');
-    await kill(first);
+    await stopProcess(first, 'SIGKILL');
     expect(receiver.accepted().length).toBeLessThan(ids.length);
 
     startDeliveryWorker();

@@ -1,27 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { eventually } from '@argus/shared/testing';
+import { startProcess, stopProcess } from './support/processes.js';
 import { sampleEvent, startStack, type TestStack } from './support/stack.js';
 
-/**
- * The pipeline's promises when processes die. Api and worker run here as real processes, from the
- * build that `make test` makes first, so that they can be killed like in production.
- */
-const repositoryRoot = new URL('..', import.meta.url).pathname;
-
-function startProcess(script: string, env: Record<string, string>): ChildProcess {
-  return spawn(process.execPath, [script], { cwd: repositoryRoot, env: { ...process.env, ...env }, stdio: 'ignore' });
-}
-
-async function stopProcess(child: ChildProcess, signal: NodeJS.Signals): Promise<number | null> {
-  if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
-  const exited = once(child, 'exit');
-  child.kill(signal);
-  const [code] = (await exited) as [number | null];
-  return code;
-}
-
+/** The pipeline's promises when processes die: api and worker run as real processes, killed like in production. */
 describe('when processes die', () => {
   let stack: TestStack;
   let token: string;

@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import amqp from 'amqplib';
 import { destinationQueueName } from '@argus/shared';
 import { eventually } from '@argus/shared/testing';
-import type { Receiver, ReceivedDelivery } from './receiver.js';
-import { sampleEvent, type TestStack } from './stack.js';
+import { startReceiver, type Receiver, type ReceivedDelivery } from './receiver.js';
+import { sampleEvent, startStack, type TestStack } from './stack.js';
 
 export type CreatedDestination = { id: string; signing_secret: string; state: string };
 
@@ -26,6 +26,13 @@ export async function destinationsClient(stack: TestStack) {
       const created = await call('POST', '/destinations', { name: 'test', ...body });
       if (created.status !== 201) throw new Error(`create: ${created.status} ${JSON.stringify(created.body)}`);
       return created.body as CreatedDestination;
+    },
+    /** The destination as GET /destinations/{id} shows it, once `ready` says so. */
+    detailWhen(id: string, ready: (detail: any) => boolean, what: string, timeoutMs = 15_000): Promise<any> {
+      return eventually(async () => {
+        const { body } = await call('GET', `/destinations/${id}`);
+        return ready(body) ? body : undefined;
+      }, timeoutMs, what);
     },
     /** Consumers on a destination's queue: 0 once every worker has cancelled its own. */
     async consumerCount(id: string): Promise<number> {
@@ -65,4 +72,69 @@ export async function receivedAll(receiver: Receiver, ids: readonly string[], ti
     timeoutMs,
     what,
   );
+}
+
+export type DeliveryStack = {
+  stack: TestStack;
+  destinations: Awaited<ReturnType<typeof destinationsClient>>;
+  /** The delivering worker's /metrics. */
+  metricsUrl: string;
+  /** A receiver on a free port, closed by `stop`. */
+  receiver(): Promise<Receiver>;
+  /** An application of its own, so that a test's destinations (filtered by it) see only that test's events. */
+  application(): Promise<{ token: string; applicationId: string }>;
+  stop(): Promise<void>;
+};
+
+/** The test stack with a worker that delivers, configured by `workerEnv`. */
+export async function startDeliveryStack(workerEnv: Record<string, string>): Promise<DeliveryStack> {
+  const stack = await startStack();
+  const { metricsUrl } = await stack.startWorker(workerEnv);
+  const destinations = await destinationsClient(stack);
+  const receivers: Receiver[] = [];
+  return {
+    stack,
+    destinations,
+    metricsUrl,
+    async receiver() {
+      const started = await startReceiver();
+      receivers.push(started);
+      return started;
+    },
+    application: () => stack.tokenFor(`app-${randomUUID()}`),
+    async stop() {
+      for (const receiver of receivers) await receiver.close();
+      await stack.stop();
+    },
+  };
+}
+
+/**
+ * Starts a delivery stack before the tests of the enclosing `describe` and stops it after them.
+ * The fields read the running stack, so they are used inside tests only.
+ */
+export function useDeliveryStack(workerEnv: Record<string, string>): DeliveryStack {
+  let started: DeliveryStack | undefined;
+  beforeAll(async () => {
+    started = await startDeliveryStack(workerEnv);
+  });
+  afterAll(() => started?.stop());
+  const running = () => {
+    if (!started) throw new Error('the delivery stack is not running yet');
+    return started;
+  };
+  return {
+    get stack() {
+      return running().stack;
+    },
+    get destinations() {
+      return running().destinations;
+    },
+    get metricsUrl() {
+      return running().metricsUrl;
+    },
+    receiver: () => running().receiver(),
+    application: () => running().application(),
+    stop: () => running().stop(),
+  };
 }
