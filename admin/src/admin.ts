@@ -11,6 +11,8 @@ import { loadComponents } from './components.js';
 import type { AdminConfig } from './config.js';
 import { dashboardStats } from './dashboard.js';
 import { apiTokensResource, applicationsResource } from './resources/applications.js';
+import { deadLettersResource } from './resources/destination-dead-letters.js';
+import { destinationsResource } from './resources/destinations.js';
 import { eventErrorsResource } from './resources/event-errors.js';
 import { eventsResource } from './resources/events.js';
 import { sessionsResource } from './resources/sessions.js';
@@ -43,6 +45,8 @@ export function createAdmin(config: AdminConfig, log: Logger): AdminProcess {
           eventErrorsResource(broker, components),
           applicationsResource({ db, jwtSecret: config.JWT_SECRET }, components),
           apiTokensResource(db),
+          destinationsResource(broker, components),
+          deadLettersResource(broker, components),
         ],
       });
 

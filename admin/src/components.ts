@@ -9,6 +9,8 @@ export function loadComponents() {
     Dashboard: loader.add('Dashboard', `${componentsFolder}dashboard.jsx`),
     JsonView: loader.add('JsonView', `${componentsFolder}json-view.jsx`),
     IssueToken: loader.add('IssueToken', `${componentsFolder}issue-token.jsx`),
+    CreateDestination: loader.add('CreateDestination', `${componentsFolder}create-destination.jsx`),
+    ReplayDestination: loader.add('ReplayDestination', `${componentsFolder}replay-destination.jsx`),
   };
   return { loader, components };
 }
