@@ -95,17 +95,23 @@ export async function startDestinationConsumer(options: DestinationConsumerOptio
   channel.on('close', () => {
     alive = false;
   });
-  const queue = await assertDestinationQueue(channel, options.topology, destination);
-  await channel.prefetch(settings.prefetch);
   const lanes = createSessionLanes(settings.concurrency);
   let held: Map<string, number> | undefined;
   let loadingHeld: Promise<Map<string, number>> | undefined;
   const heldSessions = async () => (held ??= await (loadingHeld ??= loadHeldSessions(db, destination.id)));
 
-  const { consumerTag } = await channel.consume(queue, (message) => {
-    if (message) receive(message);
-    else fail(new Error('the broker cancelled the consumer'));
-  });
+  let consumerTag: string;
+  try {
+    const queue = await assertDestinationQueue(channel, options.topology, destination);
+    await channel.prefetch(settings.prefetch);
+    ({ consumerTag } = await channel.consume(queue, (message) => {
+      if (message) receive(message);
+      else fail(new Error('the broker cancelled the consumer'));
+    }));
+  } catch (error) {
+    await channel.close().catch(() => {});
+    throw error;
+  }
 
   function receive(message: ConsumeMessage): void {
     const incoming = parse(message);

@@ -83,19 +83,24 @@ export async function startDeliverySupervisor(options: DeliveryOptions): Promise
     if (!current) return;
     for (const [id, row] of wanted) {
       if (consumers.has(id) || stopping) continue;
-      const consumer = await startDestinationConsumer({
-        model: current.model,
-        topology: options.topology,
-        db,
-        destination: { id, filter: destinationFilterOf(row) },
-        send: createWebhookSender({ id, url: row.url, signingSecret: row.signingSecret }, { timeoutMs: options.timeoutMs }),
-        wakeUps: current.wakeUps,
-        progress: progressOf(id),
-        settings: options.settings,
-        observe: options.observe,
-        log,
-      });
-      consumers.set(id, { consumer, version: versionOf(row) });
+      // one destination that cannot start (its queue refused, say) must not keep the others from starting
+      try {
+        const consumer = await startDestinationConsumer({
+          model: current.model,
+          topology: options.topology,
+          db,
+          destination: { id, filter: destinationFilterOf(row) },
+          send: createWebhookSender({ id, url: row.url, signingSecret: row.signingSecret }, { timeoutMs: options.timeoutMs }),
+          wakeUps: current.wakeUps,
+          progress: progressOf(id),
+          settings: options.settings,
+          observe: options.observe,
+          log,
+        });
+        consumers.set(id, { consumer, version: versionOf(row) });
+      } catch (error) {
+        log.error({ err: error, destination: id }, 'cannot start delivering to a destination; trying again at the next refresh');
+      }
     }
     for (const { consumer } of consumers.values()) consumer.sweep();
   }
