@@ -151,6 +151,11 @@ describe('admin panel', () => {
         expect(history.published).toBe(1);
         expect((await adminApi(`/resources/destinations/records/${destinationId}/start`)).record.params.state).toBe('running');
         await eventually(async () => (receiver.accepted().length === 2 ? true : undefined), 15_000, 'the replayed history');
+
+        const edited = await adminApi(`/resources/destinations/records/${destinationId}/edit`, { method: 'POST', body: new URLSearchParams({ name: 'renamed', url: receiver.url }) });
+        expect(edited.record.params.name).toBe('renamed');
+        const [{ signing_secret }] = await stack.database.db.query('SELECT signing_secret FROM destinations WHERE id = $1', [destinationId]);
+        expect(signing_secret).toBe(created.signingSecret);
       } finally {
         await receiver.close();
       }
