@@ -239,6 +239,7 @@ export async function startDestinationConsumer(options: DestinationConsumerOptio
   return {
     isAlive: () => alive,
     sweep() {
+      // only once a message came: until then this consumer may be a waiting one, not the active one
       if (!held || !alive || !accepting) return;
       const sessions = held;
       for (const [sessionId, dueAt] of sessions) {
