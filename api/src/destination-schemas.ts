@@ -1,3 +1,4 @@
+import { destinationStates } from '@argus/shared';
 import { z } from 'zod';
 import { timestampParameter } from './schemas.js';
 
@@ -21,7 +22,6 @@ export const createDestinationBody = z
       .openapi({ description: 'every field optional; an absent one matches every event' }),
   })
   .openapi('NewDestination');
-export type CreateDestinationBody = z.infer<typeof createDestinationBody>;
 
 export const replayBody = z
   .strictObject({ from: timestampParameter.openapi({ description: 'replay stored events with a timestamp at or after this', example: '2023-01-01T00:00:00Z' }) })
@@ -35,7 +35,7 @@ export const destinationSchema = z
     name: z.string(),
     url: z.string(),
     filter: z.object({ application_id: z.uuid().nullable(), category: z.string().nullable(), name: z.string().nullable() }),
-    state: z.enum(['running', 'stopped', 'paused']),
+    state: z.enum(destinationStates),
     paused_reason: z.string().nullable().openapi({ description: 'why the circuit breaker paused it' }),
     failing_since: time.openapi({ description: 'the first failure with no success since' }),
     created_at: z.string(),
