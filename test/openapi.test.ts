@@ -2,9 +2,9 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import type { Express } from 'express';
 import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
+import { createSchemaCompiler, topologyFor } from '@argus/shared';
 import { buildApp } from '../api/src/app.js';
 import { buildOpenApiDocument } from '../api/src/openapi.js';
-import { createSchemaCompiler } from '@argus/shared';
 import { eventually } from '@argus/shared/testing';
 import { startStack, type TestStack } from './support/stack.js';
 
@@ -31,7 +31,7 @@ describe('the OpenAPI document', () => {
 
   it('documents every route the api serves, POST /events included, with the bearer scheme', () => {
     // building the app opens nothing: its dependencies are only called by requests
-    const app = buildApp({ sendError: () => {}, db: {} as DataSource, authenticate: () => { throw new Error('unused'); }, brokerReady: () => true, readyTimeoutMs: 1, metrics: {} as Registry, schemaCompiler: createSchemaCompiler(), maxSchemaBytes: 1024 });
+    const app = buildApp({ sendError: () => {}, db: {} as DataSource, authenticate: () => { throw new Error('unused'); }, brokerReady: () => true, readyTimeoutMs: 1, metrics: {} as Registry, schemaCompiler: createSchemaCompiler(), maxSchemaBytes: 1024, broker: { withChannel: () => Promise.reject(new Error('unused')) }, topology: topologyFor({ AMQP_PREFIX: 'test', AMQP_DELIVERY_LIMIT: 1 }) });
     const documented = Object.entries(document.paths).flatMap(([path, item]) =>
       Object.keys(item as object).map((method) => `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
     );

@@ -11,6 +11,8 @@ import { discardStaleComponentBundle, loadComponents } from './components.js';
 import type { AdminConfig } from './config.js';
 import { dashboardStats } from './dashboard.js';
 import { apiTokensResource, applicationsResource } from './resources/applications.js';
+import { deadLettersResource } from './resources/destination-dead-letters.js';
+import { destinationsResource } from './resources/destinations.js';
 import { eventErrorsResource } from './resources/event-errors.js';
 import { eventSchemasResource } from './resources/event-schemas.js';
 import { eventsResource } from './resources/events.js';
@@ -47,6 +49,8 @@ export function createAdmin(config: AdminConfig, log: Logger): AdminProcess {
           applicationsResource({ db, jwtSecret: config.JWT_SECRET }, components),
           apiTokensResource(db),
           eventSchemasResource({ db, compiler: createSchemaCompiler() }, components),
+          destinationsResource(broker, components),
+          deadLettersResource(broker, components),
         ],
         locale: { language: 'en', translations: { en: { labels: { event_schemas: 'Schemas' } } } },
       });

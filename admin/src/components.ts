@@ -13,6 +13,8 @@ export function loadComponents() {
     IssueToken: loader.add('IssueToken', `${componentsFolder}issue-token.jsx`),
     SchemaEditor: loader.add('SchemaEditor', `${componentsFolder}schema-editor.jsx`),
     SchemaCompare: loader.add('SchemaCompare', `${componentsFolder}schema-compare.jsx`),
+    CreateDestination: loader.add('CreateDestination', `${componentsFolder}create-destination.jsx`),
+    ReplayDestination: loader.add('ReplayDestination', `${componentsFolder}replay-destination.jsx`),
   };
   return { loader, components };
 }

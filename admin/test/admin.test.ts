@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { eventually } from '@argus/shared/testing';
+import { startReceiver } from '../../test/support/receiver.js';
 import { sampleEvent } from '../../test/support/stack.js';
 import { withConfirmChannel } from '../src/broker.js';
 import { operator, startAdminStack, type AdminStack } from './admin-stack.js';
@@ -111,6 +112,54 @@ describe('admin panel', () => {
       const revoked = await adminApi(`/resources/api_tokens/records/${issued.tokenId}/revoke`);
       expect(revoked.record.params.revokedAt).toBeTruthy();
       await eventually(async () => ((await stack.post(event, { token: issued.token })).status === 401 ? true : undefined), 10_000, 'a 401');
+    });
+  });
+
+  describe('destinations', () => {
+    it('creates a destination showing its secret once, stops it, replays history and a dead letter to it', async () => {
+      await stack.startWorker({ DESTINATION_REFRESH_MS: '200' });
+      const receiver = await startReceiver();
+      try {
+        const app = await stack.tokenFor('hooked-app');
+        receiver.answerWith(() => ({ status: 400, headers: { 'Argus-No-Retry': 'true' } }));
+        const create = (fields: Record<string, string>) =>
+          adminApi('/resources/destinations/actions/create', { method: 'POST', body: new URLSearchParams({ category: '', eventName: '', applicationId: '', ...fields }) });
+        const refused = await create({ name: 'hook', url: 'ftp://example.com/' });
+        expect(refused.notice).toMatchObject({ type: 'error', message: expect.stringContaining('url') });
+        const created = await create({ name: 'hook', url: receiver.url, applicationId: app.applicationId });
+        expect(created.signingSecret).toMatch(/^whsec_/);
+        expect(JSON.stringify(created.record.params)).not.toContain('whsec_');
+        const destinationId = created.record.id as string;
+
+        const event = sampleEvent({ event_id: randomUUID(), session_id: randomUUID() });
+        expect((await stack.post(event, { token: app.token })).status).toBe(202);
+        const [letter] = await eventually(async () => {
+          const rows = await stack.database.db.query('SELECT id FROM destination_dead_letters WHERE destination_id = $1', [destinationId]);
+          return rows.length === 1 ? rows : undefined;
+        }, 15_000, 'the refused event to be dead-lettered');
+
+        receiver.answerWith(() => ({ status: 200 }));
+        const replayed = await adminApi(`/resources/destination_dead_letters/records/${letter.id}/replay`);
+        expect(replayed.notice.message).toMatch(/^1 event sent/);
+        expect(replayed.record.params.replayedAt).toBeTruthy();
+        await eventually(async () => (receiver.accepted().length === 1 ? true : undefined), 15_000, 'the replayed dead letter');
+        expect(receiver.received.map((delivery) => delivery.event.id)).toEqual([event.event_id, event.event_id]);
+        expect(new Set(receiver.received.map((delivery) => delivery.headers['webhook-id'])).size).toBe(1);
+
+        const stopped = await adminApi(`/resources/destinations/records/${destinationId}/stop`);
+        expect(stopped.record.params.state).toBe('stopped');
+        const history = await adminApi(`/resources/destinations/records/${destinationId}/replay`, { method: 'POST', body: new URLSearchParams({ from: '2000-01-01T00:00:00Z' }) });
+        expect(history.published).toBe(1);
+        expect((await adminApi(`/resources/destinations/records/${destinationId}/start`)).record.params.state).toBe('running');
+        await eventually(async () => (receiver.accepted().length === 2 ? true : undefined), 15_000, 'the replayed history');
+
+        const edited = await adminApi(`/resources/destinations/records/${destinationId}/edit`, { method: 'POST', body: new URLSearchParams({ name: 'renamed', url: receiver.url }) });
+        expect(edited.record.params.name).toBe('renamed');
+        const [{ signing_secret }] = await stack.database.db.query('SELECT signing_secret FROM destinations WHERE id = $1', [destinationId]);
+        expect(signing_secret).toBe(created.signingSecret);
+      } finally {
+        await receiver.close();
+      }
     });
   });
 

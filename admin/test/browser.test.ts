@@ -161,6 +161,26 @@ describeInBrowser('admin panel in a browser', () => {
     expect(count).toBe(3);
   }, 60_000);
 
+  it('creates a webhook destination, shows its secret once, and lists it with its state', async () => {
+    await page.goto(`${stack.adminUrl}/resources/destinations/actions/create`);
+    await page.locator('#destination-name').fill('CRM webhook');
+    await page.locator('#destination-url').fill('http://127.0.0.1:9/hook');
+    await page.locator('#destination-category').fill('page interaction');
+    await page.getByRole('button', { name: 'Create destination' }).click();
+    const secret = page.locator('#signing-secret');
+    await secret.waitFor();
+    expect(await secret.inputValue()).toMatch(/^whsec_/);
+    await shoot('destination-created');
+
+    await page.goto(`${stack.adminUrl}/resources/destinations`);
+    const row = page.locator('tbody tr', { hasText: 'CRM webhook' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('running');
+    await shoot('destinations');
+    await page.goto(`${stack.adminUrl}/resources/destination_dead_letters`);
+    await page.getByText('Destination Dead Letters').or(page.getByText('Destination dead letters')).first().waitFor();
+  }, 60_000);
+
   it('revokes a token, and the api refuses it within seconds', async () => {
     await page.goto(`${stack.adminUrl}/resources/api_tokens/records/${token.tokenId}/show`);
     await page.getByText('Revoke', { exact: true }).click();

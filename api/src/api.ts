@@ -25,9 +25,10 @@ export function createApi(config: ApiConfig, log: Logger): ApiProcess {
       const revocations = await startRevocationList(db, config.REVOCATION_REFRESH_MS, log);
       stops.push(() => revocations.stop());
 
+      const topology = topologyFor(config);
       const publisher = await startPublisher({
         url: config.AMQP_URL,
-        topology: topologyFor(config),
+        topology,
         confirmTimeoutMs: config.PUBLISH_CONFIRM_TIMEOUT_MS,
         maxInFlight: config.MAX_IN_FLIGHT_PUBLISHES,
         maxMessagesInFlight: config.MAX_MESSAGES_IN_FLIGHT,
@@ -49,6 +50,8 @@ export function createApi(config: ApiConfig, log: Logger): ApiProcess {
         metrics: metrics.registry,
         schemaCompiler: createSchemaCompiler(),
         maxSchemaBytes: config.MAX_SCHEMA_BYTES,
+        broker: publisher,
+        topology,
       });
       const ingest = createIngestHandler({
         authenticate,

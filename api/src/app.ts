@@ -1,9 +1,12 @@
 import express, { type Express } from 'express';
+import type { Topology } from '@argus/shared';
 import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import type { SchemaCompiler } from '@argus/shared';
 import type { Authenticate } from './auth.js';
 import { assignRequestId, errorMiddleware, routeNotFound, type SendError } from './errors.js';
+import type { Publisher } from './publisher.js';
+import { destinationRoutes } from './routes/destinations.js';
 import { docsRoutes } from './routes/docs.js';
 import { eventSchemaRoutes } from './routes/event-schemas.js';
 import { eventRoutes } from './routes/events.js';
@@ -19,6 +22,9 @@ export type AppDependencies = {
   metrics: Registry;
   schemaCompiler: SchemaCompiler;
   maxSchemaBytes: number;
+  /** Declares destination queues and publishes replays. */
+  broker: Pick<Publisher, 'withChannel'>;
+  topology: Topology;
 };
 
 /** Every route but the hot POST /events (see ingest/ingest-handler.ts). No I/O happens here. */
@@ -35,6 +41,7 @@ export function buildApp(deps: AppDependencies): Express {
   app.use(eventRoutes(deps));
   app.use(sessionRoutes(deps));
   app.use(eventSchemaRoutes(deps));
+  app.use(destinationRoutes(deps));
   app.use(docsRoutes());
   app.use(routeNotFound);
   app.use(errorMiddleware(deps.sendError));

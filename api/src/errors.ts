@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { InvalidEventSchema, UnknownApplication, UnknownEventSchema, type Logger } from '@argus/shared';
+import { InvalidEventSchema, UnknownApplication, UnknownEventSchema, UnknownFilterApplication, type Logger } from '@argus/shared';
 import type { ZodError } from 'zod';
 import { PublishRefused } from './publisher.js';
 
@@ -26,10 +26,12 @@ export class ApiError extends Error {
 export const badRequest = (code: string, message: string, details?: ErrorDetail[]) => new ApiError(400, code, message, { details });
 /** A 400 whose message and `details[].path` name each field at fault, an unknown one included. */
 export function invalidInput(code: string, error: ZodError): ApiError {
+  // an issue about the input as a whole (a body that is not an object) has no path: it names the body
+  const pathOf = (path: PropertyKey[]) => path.map(String).join('.') || 'body';
   const details = error.issues.flatMap((issue) =>
     issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({ path: key, message: 'unknown parameter' }))
-      : [{ path: issue.path.join('.'), message: issue.message }],
+      ? issue.keys.map((key) => ({ path: pathOf([...issue.path, key]), message: code === 'invalid_body' ? 'unknown field' : 'unknown parameter' }))
+      : [{ path: pathOf(issue.path), message: issue.message }],
   );
   return badRequest(code, details.map((detail) => `${detail.path}: ${detail.message}`).join('; '), details);
 }
@@ -81,6 +83,7 @@ function toApiError(error: unknown, retryAfterSeconds: number): ApiError | undef
   if (error instanceof InvalidEventSchema) return badRequest('invalid_schema', error.message, [{ path: 'schema', message: error.message }]);
   if (error instanceof UnknownEventSchema || error instanceof UnknownApplication) return notFound(error.message);
   if (isClientHttpError(error)) return new ApiError(error.status, bodyErrorCodes[error.type ?? ''] ?? 'bad_request', error.message);
+  if (error instanceof UnknownFilterApplication) return badRequest('invalid_body', `filter.application_id: ${error.message}`, [{ path: 'filter.application_id', message: error.message }]);
   return undefined;
 }
 

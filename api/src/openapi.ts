@@ -1,11 +1,12 @@
 import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
 import type { Describe } from './routes/read-access.js';
 import { describeEventSchemaRoutes } from './routes/event-schemas.js';
+import { describeDestinationRoutes } from './routes/destinations.js';
 import { describeEventRoutes } from './routes/events.js';
 import { describeOperationRoutes } from './routes/operations.js';
 import { describeSessionRoutes } from './routes/sessions.js';
 
-const describers: Describe[] = [describeEventRoutes, describeSessionRoutes, describeEventSchemaRoutes, describeOperationRoutes];
+const describers: Describe[] = [describeEventRoutes, describeSessionRoutes, describeEventSchemaRoutes, describeDestinationRoutes, describeOperationRoutes];
 
 /** The OpenAPI 3 document of every route, generated from the zod schemas the routes validate with. */
 export function buildOpenApiDocument() {
@@ -35,6 +36,7 @@ export function buildOpenApiDocument() {
     tags: [
       { name: 'events', description: 'send and read events' },
       { name: 'schemas', description: "JSON Schemas for the data of an application's own kinds of events" },
+      { name: 'destinations', description: 'webhooks that receive stored events (tokens with the `admin` scope)' },
       { name: 'operations', description: 'liveness, readiness, metrics' },
     ],
   });

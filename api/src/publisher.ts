@@ -18,6 +18,12 @@ export type Publisher = {
   /** Resolves once the broker confirmed that a durable queue holds the message; else rejects with PublishRefused. */
   publishConfirmed(request: string): Promise<void>;
   isReady(): boolean;
+  /**
+   * Runs `work` on a confirm channel of its own on the same connection, closed afterwards: for the
+   * rare broker work besides ingest (declaring a destination's queue, replays). Rejects with
+   * PublishRefused when the broker is unreachable or closes the channel meanwhile.
+   */
+  withChannel<T>(work: (channel: ConfirmChannel) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 };
 
@@ -182,8 +188,30 @@ export async function startPublisher(options: PublisherOptions): Promise<Publish
     });
   }
 
+  async function withChannel<T>(work: (channel: ConfirmChannel) => Promise<T>): Promise<T> {
+    const unreachable = (detail: string) => new PublishRefused('unreachable', `the message broker is unreachable (${detail})`);
+    if (!channel || !model) throw unreachable('not connected');
+    let own: ConfirmChannel;
+    try {
+      own = await model.createConfirmChannel();
+    } catch (error) {
+      throw unreachable((error as Error).message);
+    }
+    let closedBy: Error | undefined;
+    // the broker closing the channel also rejects the call that caused it; without a listener it would crash the process
+    own.on('error', (error: Error) => (closedBy = error));
+    try {
+      return await work(own);
+    } catch (error) {
+      throw closedBy ? unreachable(closedBy.message) : error;
+    } finally {
+      await own.close().catch(() => {});
+    }
+  }
+
   return {
     publishConfirmed,
+    withChannel,
     isReady: () => channel !== undefined && !blocked,
     close: async () => {
       stopping = true;

@@ -7,6 +7,7 @@ import amqp from 'amqplib';
 import pg from 'pg';
 import {
   createDataSource,
+  deleteDeliveryQueues,
   deleteTopology,
   encodeIngestMessage,
   encodeIngestRequest,
@@ -16,6 +17,7 @@ import {
   topologyFor,
 } from '@argus/shared';
 import { measureConcurrentConfirms, measureConfirmedPublish, measureMultiRowInsert } from './baselines.js';
+import { measureDelivery, type DeliveryBench } from './delivery.js';
 import type { LoadResult, LoadSpec } from './http-load.js';
 import { firstLine, freePort, repositoryRoot, runNode, startNode, waitForHealth } from './processes.js';
 import { machine, markdownTable, type Row } from './report.js';
@@ -39,7 +41,10 @@ const topology = topologyFor({ AMQP_PREFIX: prefix, AMQP_DELIVERY_LIMIT: 10 });
 const secret = randomBytes(32).toString('base64url');
 const env = { NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, AMQP_URL: amqpUrl, AMQP_PREFIX: prefix, JWT_SECRET: secret };
 const work = mkdtempSync(join(tmpdir(), 'argus-bench-'));
-const steps = 10;
+const steps = 11;
+/** The worker's default DELIVERY_CONCURRENCY, which the delivery baseline matches. */
+const deliveryConcurrency = 16;
+const deliveryEvents = Number(process.env.BENCH_DELIVERY_EVENTS ?? 20_000);
 let step = 0;
 const progress = (text: string) => process.stderr.write(`[${++step}/${steps}] ${text}\n`);
 
@@ -63,6 +68,7 @@ const db = createDataSource({ url: databaseUrl, poolSize: 2, applicationName: 'a
 const rows: Row[] = [];
 const checks: Record<string, unknown> = {};
 const running: { stop(): Promise<void> }[] = [];
+let delivery: DeliveryBench | undefined;
 
 try {
   await migrate(databaseUrl);
@@ -125,6 +131,18 @@ try {
   const total = queued + e2e.acceptedEvents + sustained.acceptedEvents;
   await waitStored(total);
 
+  progress(`delivery: ${deliveryEvents.toLocaleString('en-US')} stored events to a local webhook receiver, against fetch in ${deliveryConcurrency} loops to it`);
+  delivery = await measureDelivery({
+    db,
+    amqpUrl,
+    topology,
+    apiUrl,
+    jwtSecret: secret,
+    concurrency: deliveryConcurrency,
+    events: deliveryEvents,
+    baselineSeconds: 5,
+  });
+
   progress('loss check: every id answered 202 is stored exactly once');
   await api.stop();
   await worker.stop();
@@ -148,6 +166,13 @@ try {
     { figure: 'end to end (received → stored) p99 at 1,000 events/s', value: latency!.p99, unit: 'ms', target: '< 1,000 ms' },
     { figure: `sustained 10,000 events/s for ${sustainedSeconds} s: events accepted/s`, value: sustained.acceptedEvents / sustainedSeconds, unit: 'events/s' },
     { figure: `sustained: largest queue depth (sampled each second)`, value: Math.max(0, ...depthSamples), unit: 'messages', target: 'bounded' },
+    { figure: `webhook receiver hit directly, fetch in ${deliveryConcurrency} loops (baseline)`, value: delivery.directPerSecond, unit: 'req/s' },
+    {
+      figure: `delivery to a webhook destination from a full queue (${delivery.delivered.toLocaleString('en-US')} events)`,
+      value: delivery.deliveriesPerSecond,
+      unit: 'deliveries/s',
+      baseline: { name: 'receiver hit directly', value: delivery.directPerSecond },
+    },
   );
   checks.failedRequests = { single: failed(single), batch: failed(batch), e2e: failed(e2e), sustained: failed(sustained) };
   report();
@@ -226,13 +251,17 @@ function report(): void {
 }
 
 async function cleanUp(): Promise<void> {
+  // destination queues are named by id, which only the database knows
+  const destinations = ((await db.query('SELECT id FROM destinations').catch(() => [])) as { id: string }[]).map((row) => row.id);
   await db.destroy().catch(() => undefined);
   const admin = new pg.Client({ connectionString: postgresUrl });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(`argus_bench_${runId}`)} WITH (FORCE)`).catch(() => undefined);
   await admin.end();
   const connection = await amqp.connect(amqpUrl);
-  await deleteTopology(await connection.createChannel(), topology).catch(() => undefined);
+  const channel = await connection.createChannel();
+  await deleteDeliveryQueues(channel, topology, destinations, 16).catch(() => undefined);
+  await deleteTopology(channel, topology).catch(() => undefined);
   await connection.close().catch(() => undefined);
   rmSync(work, { recursive: true, force: true });
 }

@@ -7,14 +7,18 @@ import { EventError } from './entities/event-error.js';
 import { Session } from './entities/session.js';
 import { StoredEvent } from './entities/stored-event.js';
 import { Operator } from './entities/operator.js';
+import { DeliveryBacklogEntry } from './entities/delivery-backlog.js';
+import { Destination } from './entities/destination.js';
+import { DestinationDeadLetter } from './entities/destination-dead-letter.js';
 import { EventSchema } from './entities/event-schema.js';
 import { InitialSchema1732370000000 } from './migrations/1732370000000-initial-schema.js';
 import { AdminPanel1732380000000 } from './migrations/1732380000000-admin-panel.js';
 import { EventsDataIndex1732390000000 } from './migrations/1732390000000-events-data-index.js';
 import { SchemaRegistry1732400000000 } from './migrations/1732400000000-schema-registry.js';
+import { Destinations1732410000000 } from './migrations/1732410000000-destinations.js';
 
-export const entities = [Application, ApiToken, Session, StoredEvent, EventError, Operator, EventSchema];
-export const migrations = [InitialSchema1732370000000, AdminPanel1732380000000, EventsDataIndex1732390000000, SchemaRegistry1732400000000];
+export const entities = [Application, ApiToken, Session, StoredEvent, EventError, Operator, EventSchema, Destination, DeliveryBacklogEntry, DestinationDeadLetter];
+export const migrations = [InitialSchema1732370000000, AdminPanel1732380000000, EventsDataIndex1732390000000, SchemaRegistry1732400000000, Destinations1732410000000];
 
 export function createDataSource(options: { url: string; poolSize?: number; applicationName?: string }): DataSource {
   return new DataSource({

@@ -19,3 +19,7 @@ export { EventSchema } from './entities/event-schema.js';
 export * from './schema-registry/compatibility.js';
 export * from './schema-registry/event-schemas.js';
 export * from './schema-registry/schema-compiler.js';
+export * from './destinations/index.js';
+export { Destination, destinationStates, type DestinationState } from './entities/destination.js';
+export { DestinationDeadLetter } from './entities/destination-dead-letter.js';
+export { DeliveryBacklogEntry } from './entities/delivery-backlog.js';

@@ -36,3 +36,16 @@ export function routingKeyWord(text: string): string {
 export function storedEventRoutingKey(event: Pick<StoredEventMessage, 'application' | 'category' | 'name'>): string {
   return [event.application, event.category, event.name].map(routingKeyWord).join('.');
 }
+
+/** Timestamps leave PostgreSQL as text with all six fractional digits: a JS Date would drop the microseconds. */
+export const isoTimestampText = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+/** The SELECT list of a `StoredEventJson` from the `events` table under the name `table`. */
+export function storedEventColumns(table: string): string {
+  const column = (name: string) => `${table}.${name}`;
+  return `${column('id')} AS id, ${column('application_id')} AS application_id, ${column('session_id')} AS session_id,
+  ${column('category')} AS category, ${column('name')} AS name, ${column('data')} AS data,
+  ${isoTimestampText(column('timestamp'))} AS timestamp, ${isoTimestampText(column('client_timestamp'))} AS client_timestamp,
+  ${isoTimestampText(column('sent_at'))} AS sent_at, ${isoTimestampText(column('received_at'))} AS received_at, ${column('request_id')} AS request_id,
+  ${column('schema_version')} AS schema_version`;
+}

@@ -16,6 +16,12 @@ export type Topology = {
   deliveryLimit: number;
   /** Topic exchange of stored events, routed by `<application>.<category>.<name>` (see stored-events.ts). */
   storedEventsExchange: string;
+  /** Of every name here; destination queues are `<prefix>.destination.<id>` (see destinations/topology.ts). */
+  prefix: string;
+  /** Direct exchange routing by destination id to that destination's queue: retries and replays come back through it. */
+  deliveryExchange: string;
+  /** Headers exchange routing wake-ups to the retry queue of their level, where they wait out their delay. */
+  deliveryRetryExchange: string;
 };
 
 export function topologyFor(config: { AMQP_PREFIX: string; AMQP_DELIVERY_LIMIT: number }): Topology {
@@ -28,6 +34,9 @@ export function topologyFor(config: { AMQP_PREFIX: string; AMQP_DELIVERY_LIMIT: 
     deadLetterQueue: `${prefix}.ingest.dead`,
     deliveryLimit: config.AMQP_DELIVERY_LIMIT,
     storedEventsExchange: `${prefix}.events`,
+    prefix,
+    deliveryExchange: `${prefix}.delivery`,
+    deliveryRetryExchange: `${prefix}.delivery.retry`,
   };
 }
 
@@ -57,4 +66,6 @@ export async function deleteTopology(channel: Channel, topology: Topology): Prom
   await channel.deleteExchange(topology.ingestExchange);
   await channel.deleteExchange(topology.deadLetterExchange);
   await channel.deleteExchange(topology.storedEventsExchange);
+  await channel.deleteExchange(topology.deliveryExchange);
+  await channel.deleteExchange(topology.deliveryRetryExchange);
 }

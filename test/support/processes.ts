@@ -9,6 +9,7 @@ export function startProcess(script: string, env: Record<string, string>): Child
   return spawn(process.execPath, [script], { cwd: repositoryRoot, env: { ...process.env, ...env }, stdio: 'ignore' });
 }
 
+/** Sends the signal and resolves with the exit code once the process is gone. */
 export async function stopProcess(child: ChildProcess, signal: NodeJS.Signals): Promise<number | null> {
   if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
   const exited = once(child, 'exit');

@@ -107,7 +107,8 @@ export async function startStack(apiEnv: Record<string, string> = {}, options: {
     async stop() {
       await api?.stop();
       for (const worker of workers) await worker.stop();
-      await broker.drop();
+      const destinations: { id: string }[] = await database.db.query('SELECT id FROM destinations');
+      await broker.drop(destinations.map((destination) => destination.id));
       await database.drop();
     },
   };

@@ -24,6 +24,26 @@ export const workerConfigShape = {
   /** Port of the worker's /metrics and /health. */
   WORKER_METRICS_PORT: int().min(0).max(65535).default(9101),
   WORKER_METRICS_HOST: z.string().default('0.0.0.0'),
+
+  /** 'false' leaves delivery to destinations to other workers (or to none). An enum: z.coerce.boolean reads "false" as true. */
+  DELIVERY_ENABLED: z.enum(['true', 'false']).default('true'),
+  /** How often the destinations table is read: a destination stopped or started takes effect within this time. */
+  DESTINATION_REFRESH_MS: int().positive().default(1000),
+  /** Events delivered at once to one destination, across sessions (a session's go one at a time). */
+  DELIVERY_CONCURRENCY: int().positive().default(16),
+  /** Messages a destination's consumer holds; above the concurrency, so that one busy session does not idle the rest. */
+  DELIVERY_PREFETCH: int().positive().default(256),
+  /** How long a receiver may take to answer before the attempt counts as failed. */
+  DELIVERY_TIMEOUT_MS: int().positive().default(10_000),
+  /** Attempts of one event before it goes to the destination's dead letters. */
+  DELIVERY_MAX_ATTEMPTS: int().positive().max(16).default(8),
+  /** The wait after the first failed attempt, doubling after each further one up to DELIVERY_RETRY_MAX_MS. */
+  DELIVERY_RETRY_INITIAL_MS: int().positive().default(1000),
+  DELIVERY_RETRY_MAX_MS: int().positive().default(600_000),
+  /** A destination that has had no success for this long since it started failing is paused (the circuit breaker). */
+  DESTINATION_PAUSE_AFTER_MS: int().positive().default(24 * 60 * 60 * 1000),
+  /** A held session whose wake-up is this late is retried anyway: a wake-up lost to a broker failure must not hold it for ever. */
+  DELIVERY_WAKEUP_GRACE_MS: int().positive().default(30_000),
 };
 
 export const loadWorkerConfig = (env: NodeJS.ProcessEnv = process.env) => loadConfig(workerConfigShape, [], env);

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { HandleBatch } from './consumer.js';
+import type { DeliveryResult } from './delivery/destination-consumer.js';
 import type { StorePlan } from './pipeline/handle-batch.js';
 import type { StoreResult } from './store.js';
 
@@ -10,6 +11,7 @@ export type WorkerMetrics = {
   stored(result: StoreResult, plans: readonly StorePlan[]): void;
   /** A batch failed to store for a reason other than its data (the database is down) and will be tried again. */
   storeRetried(): void;
+  delivered(result: DeliveryResult): void;
 };
 
 export function createWorkerMetrics(now: () => number = Date.now): WorkerMetrics {
@@ -40,8 +42,16 @@ export function createWorkerMetrics(now: () => number = Date.now): WorkerMetrics
     registers: [registry],
   });
 
+  const deliveries = new Counter({
+    name: 'argus_worker_deliveries_total',
+    help: 'Messages handled for webhook destinations, by outcome: delivered, retry_scheduled, dead_lettered, held (behind a failed event of its session), filtered, malformed',
+    labelNames: ['outcome'],
+    registers: [registry],
+  });
+
   return {
     registry,
+    delivered: (result) => deliveries.inc({ outcome: result }),
     measure: (handleBatch) => async (contents) => {
       batchMessages.observe(contents.length);
       const done = batchSeconds.startTimer();

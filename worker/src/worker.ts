@@ -3,6 +3,8 @@ import { createDataSource, createSchemaCompiler, topologyFor, type Logger } from
 import type { DataSource } from 'typeorm';
 import type { WorkerConfig } from './config.js';
 import { startConsumer, type Consumer } from './consumer.js';
+import { retryDelayMs } from './delivery/retry-schedule.js';
+import { startDeliverySupervisor, type DeliverySupervisor } from './delivery/supervisor.js';
 import { startMetricsServer } from './metrics-server.js';
 import { createWorkerMetrics } from './metrics.js';
 import { createBatchHandler } from './pipeline/handle-batch.js';
@@ -18,6 +20,7 @@ export function createWorker(config: WorkerConfig, log: Logger): WorkerProcess {
   let db: DataSource | undefined;
   let consumer: Consumer | undefined;
   let schemaRefresh: SchemaRefresh | undefined;
+  let delivery: DeliverySupervisor | undefined;
   let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
   const topology = topologyFor(config);
   const stream = createStoredEventStream({ exchange: topology.storedEventsExchange, confirmTimeoutMs: config.STREAM_CONFIRM_TIMEOUT_MS });
@@ -51,7 +54,29 @@ export function createWorker(config: WorkerConfig, log: Logger): WorkerProcess {
         prepare: (model) => stream.open(model),
         log,
       });
-      log.info({ metricsPort: metricsServer.address.port }, 'worker consuming');
+      if (config.DELIVERY_ENABLED === 'true') {
+        const schedule = { initialDelayMs: config.DELIVERY_RETRY_INITIAL_MS, maxDelayMs: config.DELIVERY_RETRY_MAX_MS };
+        delivery = await startDeliverySupervisor({
+          url: config.AMQP_URL,
+          topology,
+          db,
+          refreshMs: config.DESTINATION_REFRESH_MS,
+          pauseAfterMs: config.DESTINATION_PAUSE_AFTER_MS,
+          timeoutMs: config.DELIVERY_TIMEOUT_MS,
+          confirmTimeoutMs: config.STREAM_CONFIRM_TIMEOUT_MS,
+          settings: {
+            concurrency: config.DELIVERY_CONCURRENCY,
+            prefetch: config.DELIVERY_PREFETCH,
+            maxAttempts: config.DELIVERY_MAX_ATTEMPTS,
+            retryDelayMs: (attempts) => retryDelayMs(attempts, schedule),
+            wakeUpGraceMs: config.DELIVERY_WAKEUP_GRACE_MS,
+            stopGraceMs: config.STOP_GRACE_MS,
+          },
+          observe: metrics.delivered,
+          log,
+        });
+      }
+      log.info({ metricsPort: metricsServer.address.port, delivery: config.DELIVERY_ENABLED === 'true' }, 'worker consuming');
       return { metrics: metricsServer.address };
     },
 
@@ -59,7 +84,7 @@ export function createWorker(config: WorkerConfig, log: Logger): WorkerProcess {
     async stop() {
       const giveUp = setTimeout(() => stopping.abort(), config.STOP_GRACE_MS);
       stream.close();
-      await consumer?.stop();
+      await Promise.all([delivery?.stop(), consumer?.stop()]);
       clearTimeout(giveUp);
       await schemaRefresh?.stop();
       await db?.destroy();
@@ -67,6 +92,7 @@ export function createWorker(config: WorkerConfig, log: Logger): WorkerProcess {
       metricsServer = undefined;
       consumer = undefined;
       schemaRefresh = undefined;
+      delivery = undefined;
       db = undefined;
     },
   };

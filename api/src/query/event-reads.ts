@@ -1,19 +1,11 @@
-import type { StoredEventJson } from '@argus/shared';
+import { isoTimestampText, storedEventColumns, type StoredEventJson } from '@argus/shared';
 import type { DataSource } from 'typeorm';
 import { encodeCursor } from './cursor.js';
 import { containmentConditions, nestAt } from './containment.js';
 import type { EventQuery } from './parse-filters.js';
 
-/**
- * Timestamps leave as text with all six fractional digits: a JS Date would drop the microseconds.
- * The aliases shadow the columns in ORDER BY, which therefore names the table: ordering by the
- * text would forgo the indexes.
- */
-const isoText = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-
-const eventColumns = `id, application_id, session_id, category, name, data,
-  ${isoText('timestamp')} AS timestamp, ${isoText('client_timestamp')} AS client_timestamp,
-  ${isoText('sent_at')} AS sent_at, ${isoText('received_at')} AS received_at, request_id, schema_version`;
+/** The aliases shadow the columns in ORDER BY, which therefore names the table: ordering by the text would forgo the indexes. */
+const eventColumns = storedEventColumns('events');
 
 export type StoredEventRow = StoredEventJson;
 
@@ -94,7 +86,7 @@ export function eventErrorListSql(query: EventQuery): Sql {
   if (query.to) where.push(`received_at < ${bind(query.to)}::timestamptz`);
   if (query.after) where.push(`(received_at, id) > (${bind(query.after.time)}::timestamptz, ${bind(query.after.id)}::bigint)`);
   where.push(...containmentConditions('raw', query.data, ['data'], bind));
-  const sql = `SELECT id::text AS id, event_id, application_id, raw AS event, reasons, ${isoText('received_at')} AS received_at, request_id
+  const sql = `SELECT id::text AS id, event_id, application_id, raw AS event, reasons, ${isoTimestampText('received_at')} AS received_at, request_id
      FROM event_errors ${whereClause(where)} ORDER BY event_errors.received_at, event_errors.id LIMIT ${bind(query.limit + 1)}`;
   return { sql, values };
 }

@@ -1,7 +1,7 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { OpenAPIRegistry, ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import type { TokenClaims } from '@argus/shared';
-import type { ZodObject, z } from 'zod';
+import type { ZodType, z } from 'zod';
 import type { Authenticate } from '../auth.js';
 import { invalidInput } from '../errors.js';
 import { errorBodySchema } from '../schemas.js';
@@ -29,7 +29,7 @@ export const readErrorResponses = {
 export type Describe = (registry: OpenAPIRegistry) => void;
 
 /** Path parameters, a query or a body, validated by the schema the document shows; a 400 naming every field at fault. */
-export function parseInput<S extends ZodObject>(schema: S, input: unknown, code = 'invalid_parameter'): z.infer<S> {
+export function parseInput<S extends ZodType>(schema: S, input: unknown, code = 'invalid_parameter'): z.infer<S> {
   const parsed = schema.safeParse(input);
   if (parsed.success) return parsed.data;
   throw invalidInput(code, parsed.error);

@@ -5,6 +5,7 @@ import pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { createDataSource, migrate } from '../database.js';
 import { createLogger } from '../logger.js';
+import { deleteDeliveryQueues } from '../destinations/topology.js';
 import { deleteTopology, topologyFor, type Topology } from '../topology.js';
 
 /** The local services every integration test runs against (CI has the same). */
@@ -43,7 +44,16 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
-export type TestBroker = { url: string; prefix: string; topology: Topology; drop(): Promise<void> };
+export type TestBroker = {
+  url: string;
+  prefix: string;
+  topology: Topology;
+  /** Deletes every queue and exchange of the prefix; destination queues are named by id, so they are passed in. */
+  drop(destinationIds?: readonly string[]): Promise<void>;
+};
+
+/** Retry levels a test may have used (DELIVERY_MAX_ATTEMPTS - 1 of them); deleting an absent queue is harmless. */
+const testRetryLevels = 16;
 
 /** Queue and exchange names of its own on the local broker, deleted afterwards. */
 export function createTestBroker(): TestBroker {
@@ -53,10 +63,12 @@ export function createTestBroker(): TestBroker {
     url: testServices.amqp,
     prefix,
     topology,
-    async drop() {
+    async drop(destinationIds = []) {
       const connection = await amqp.connect(testServices.amqp);
       try {
-        await deleteTopology(await connection.createChannel(), topology);
+        const channel = await connection.createChannel();
+        await deleteDeliveryQueues(channel, topology, destinationIds, testRetryLevels);
+        await deleteTopology(channel, topology);
       } finally {
         await connection.close();
       }

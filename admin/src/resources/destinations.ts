@@ -1,0 +1,121 @@
+import {
+  createDestination,
+  Destination,
+  findDestination,
+  replayDestinationFrom,
+  startDestination,
+  stopDestination,
+  type Topology,
+} from '@argus/shared';
+import type { ActionContext, ActionRequest, ActionResponse, ResourceWithOptions } from 'adminjs';
+import type { DataSource } from 'typeorm';
+import { z } from 'zod';
+import { withConfirmChannel } from '../broker.js';
+import type { AdminComponents } from '../components.js';
+import { eventCount } from './replay-actions.js';
+import { RepositoryResource } from './repository-resource.js';
+
+export type DestinationAdminDeps = { db: DataSource; amqpUrl: string; topology: Topology };
+
+export const destinationsNavigation = { name: 'Destinations', icon: 'Send' };
+
+const optionalText = z.string().trim().transform((text) => (text === '' ? null : text));
+/** The create form's fields, checked as the api checks them; empty filter fields mean "any". */
+const createForm = z.object({
+  name: z.string().trim().min(1, 'a name is needed').max(200),
+  url: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).max(2000),
+  applicationId: optionalText.pipe(z.uuid().nullable()),
+  category: optionalText.pipe(z.string().max(100).nullable()),
+  eventName: optionalText.pipe(z.string().max(100).nullable()),
+});
+const replayForm = z.object({ from: z.iso.datetime({ offset: true, error: 'an ISO 8601 time such as 2023-01-01T00:00:00Z' }) });
+
+const formError = (error: z.ZodError) => ({ notice: { message: error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '), type: 'error' as const } });
+
+/**
+ * Webhook destinations: created here with the secret shown once, started, stopped, replayed from a
+ * time. Creating and starting declare the destination's queue, like the api does.
+ */
+export function destinationsResource(deps: DestinationAdminDeps, components: AdminComponents): ResourceWithOptions {
+  const recordOf = async (context: ActionContext, id: string) => (await context.resource.findOne(id))!.toJSON(context.currentAdmin);
+  return {
+    resource: new RepositoryResource(deps.db, Destination),
+    options: {
+      id: 'destinations',
+      navigation: destinationsNavigation,
+      sort: { sortBy: 'createdAt', direction: 'desc' },
+      listProperties: ['name', 'url', 'state', 'deliveredCount', 'failedAttemptCount', 'deadLetterCount', 'lastSuccessAt', 'lastFailureAt'],
+      showProperties: [
+        'id', 'name', 'url', 'state', 'pausedReason', 'filterApplicationId', 'filterCategory', 'filterName', 'deliveredCount', 'failedAttemptCount',
+        'deadLetterCount', 'lastSuccessAt', 'failingSince', 'lastFailureAt', 'lastFailureStatus', 'lastFailureError', 'createdAt',
+      ],
+      // the filter decides the queue's binding, so it is chosen once, at creation
+      editProperties: ['name', 'url'],
+      filterProperties: ['name', 'state'],
+      actions: {
+        new: { isAccessible: false },
+        delete: { isAccessible: false },
+        bulkDelete: { isAccessible: false },
+        create: {
+          actionType: 'resource',
+          icon: 'Plus',
+          component: components.CreateDestination,
+          // the page asks with GET to show the form; only a POST creates
+          handler: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
+            if (request.method !== 'post') return {};
+            const form = createForm.safeParse(request.payload ?? {});
+            if (!form.success) return formError(form.error);
+            const { name, url, applicationId, category, eventName } = form.data;
+            const { destination, signingSecret } = await withConfirmChannel(deps.amqpUrl, (channel) =>
+              createDestination(deps.db, channel, deps.topology, { name, url, filter: { applicationId, category, name: eventName } }),
+            );
+            return {
+              record: await recordOf(context, destination.id),
+              signingSecret,
+              notice: { message: 'Destination created: copy its signing secret now, it is not shown again', type: 'success' },
+            };
+          },
+        },
+        start: {
+          actionType: 'record',
+          icon: 'Play',
+          component: false,
+          guard: 'Deliver to this destination again, from where it stopped?',
+          isAccessible: ({ record }: ActionContext) => record?.param('state') !== 'running',
+          handler: async (_request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
+            const id = String(context.record!.id());
+            await withConfirmChannel(deps.amqpUrl, (channel) => startDestination(deps.db, channel, deps.topology, id));
+            return { record: await recordOf(context, id), notice: { message: 'Destination started', type: 'success' } };
+          },
+        },
+        stop: {
+          actionType: 'record',
+          icon: 'Pause',
+          component: false,
+          guard: 'Stop delivering? Events keep collecting in its queue until it is started again.',
+          isAccessible: ({ record }: ActionContext) => record?.param('state') === 'running',
+          handler: async (_request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
+            const id = String(context.record!.id());
+            await stopDestination(deps.db, id);
+            return { record: await recordOf(context, id), notice: { message: 'Destination stopped', type: 'success' } };
+          },
+        },
+        replay: {
+          actionType: 'record',
+          icon: 'RotateCcw',
+          component: components.ReplayDestination,
+          handler: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
+            const id = String(context.record!.id());
+            const record = await recordOf(context, id);
+            if (request.method !== 'post') return { record };
+            const form = replayForm.safeParse(request.payload ?? {});
+            if (!form.success) return { record, ...formError(form.error) };
+            const destination = (await findDestination(deps.db, id))!;
+            const published = await withConfirmChannel(deps.amqpUrl, (channel) => replayDestinationFrom(deps.db, channel, deps.topology, destination, form.data.from));
+            return { record, published, notice: { message: `${eventCount(published)} sent to the destination again`, type: 'success' } };
+          },
+        },
+      },
+    },
+  };
+}

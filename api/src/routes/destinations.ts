@@ -1,0 +1,202 @@
+import express, { Router } from 'express';
+import {
+  createDestination,
+  destinationBacklog,
+  destinationQueueName,
+  findDestination,
+  replayDestinationFrom,
+  startDestination,
+  stopDestination,
+  Destination,
+  type Topology,
+} from '@argus/shared';
+import type { DataSource } from 'typeorm';
+import type { Authenticate } from '../auth.js';
+import {
+  createDestinationBody,
+  createdDestinationSchema,
+  destinationDetailSchema,
+  destinationIdParams,
+  destinationListSchema,
+  destinationSchema,
+  replayBody,
+  replayedSchema,
+} from '../destination-schemas.js';
+import { notFound } from '../errors.js';
+import type { Publisher } from '../publisher.js';
+import { asyncRoute, errorResponse, parseInput, type Describe } from './read-access.js';
+
+export type DestinationRouteDeps = {
+  db: DataSource;
+  authenticate: Authenticate;
+  broker: Pick<Publisher, 'withChannel'>;
+  topology: Topology;
+};
+
+/** Webhook destinations, for tokens with the `admin` scope. */
+export function destinationRoutes(deps: DestinationRouteDeps): Router {
+  const { db, broker, topology } = deps;
+  const router = Router();
+  router.use(
+    '/destinations',
+    (req, _res, next) => {
+      deps.authenticate(req.headers.authorization, 'admin');
+      next();
+    },
+    express.json({ limit: '16kb' }),
+  );
+
+  const found = async (params: unknown): Promise<Destination> => {
+    const { id } = parseInput(destinationIdParams, params);
+    const destination = await findDestination(db, id);
+    if (!destination) throw notFound(`no destination ${id}`);
+    return destination;
+  };
+
+  router.post(
+    '/destinations',
+    asyncRoute(async (req, res) => {
+      const body = parseInput(createDestinationBody, req.body, 'invalid_body');
+      const filter = { applicationId: body.filter?.application_id ?? null, category: body.filter?.category ?? null, name: body.filter?.name ?? null };
+      const { destination, signingSecret } = await broker.withChannel((channel) => createDestination(db, channel, topology, { name: body.name, url: body.url, filter }));
+      res.status(201).json({ ...destinationView(destination), signing_secret: signingSecret });
+    }),
+  );
+
+  router.get(
+    '/destinations',
+    asyncRoute(async (_req, res) => {
+      const destinations = await db.getRepository(Destination).find({ order: { createdAt: 'ASC' } });
+      res.json({ destinations: destinations.map(destinationView) });
+    }),
+  );
+
+  router.get(
+    '/destinations/:id',
+    asyncRoute(async (req, res) => {
+      const destination = await found(req.params);
+      const queueDepth = () => broker.withChannel(async (channel) => (await channel.checkQueue(destinationQueueName(topology, destination.id))).messageCount);
+      const backlog = await destinationBacklog(db, destination.id, queueDepth);
+      res.json({
+        ...destinationView(destination),
+        backlog: { queue_depth: backlog.queueDepth, held_sessions: backlog.heldSessions, held_events: backlog.heldEvents, dead_letters: backlog.deadLetters },
+      });
+    }),
+  );
+
+  router.post(
+    '/destinations/:id/start',
+    asyncRoute(async (req, res) => {
+      const { id } = await found(req.params);
+      const started = await broker.withChannel((channel) => startDestination(db, channel, topology, id));
+      res.json(destinationView(started!));
+    }),
+  );
+
+  router.post(
+    '/destinations/:id/stop',
+    asyncRoute(async (req, res) => {
+      const { id } = await found(req.params);
+      res.json(destinationView((await stopDestination(db, id))!));
+    }),
+  );
+
+  router.post(
+    '/destinations/:id/replay',
+    asyncRoute(async (req, res) => {
+      const destination = await found(req.params);
+      const { from } = parseInput(replayBody, req.body, 'invalid_body');
+      const published = await broker.withChannel((channel) => replayDestinationFrom(db, channel, topology, destination, from));
+      res.json({ published });
+    }),
+  );
+  return router;
+}
+
+function destinationView(destination: Destination) {
+  const iso = (date: Date | null) => date?.toISOString() ?? null;
+  return {
+    id: destination.id,
+    name: destination.name,
+    url: destination.url,
+    filter: { application_id: destination.filterApplicationId, category: destination.filterCategory, name: destination.filterName },
+    state: destination.state,
+    paused_reason: destination.pausedReason,
+    failing_since: iso(destination.failingSince),
+    created_at: destination.createdAt.toISOString(),
+    delivered: Number(destination.deliveredCount),
+    failed_attempts: Number(destination.failedAttemptCount),
+    dead_lettered: Number(destination.deadLetterCount),
+    last_success_at: iso(destination.lastSuccessAt),
+    last_failure: destination.lastFailureAt
+      ? { at: destination.lastFailureAt.toISOString(), status: destination.lastFailureStatus, error: destination.lastFailureError }
+      : null,
+  };
+}
+
+const adminErrors = {
+  401: errorResponse('missing, malformed, foreign, expired or revoked token'),
+  403: errorResponse('the token lacks the `admin` scope'),
+  500: errorResponse('unexpected failure; the request id identifies it in the logs'),
+};
+const unknownDestination = { 404: errorResponse('no such destination'), 400: errorResponse('the id is not a UUID') };
+const brokerDown = { 503: errorResponse('the message broker is unreachable; retry after `Retry-After` seconds') };
+const json = <S>(schema: S, description: string) => ({ description, content: { 'application/json': { schema } } });
+
+export const describeDestinationRoutes: Describe = (registry) => {
+  const common = { tags: ['destinations'], security: [{ bearer: [] }] };
+  const idParams = { params: destinationIdParams };
+  registry.registerPath({
+    ...common,
+    method: 'post',
+    path: '/destinations',
+    summary: 'Create a webhook destination; it receives every event stored from now on that its filter matches',
+    description: 'Answers with the signing secret, shown only here. Deliveries are signed the Standard Webhooks way (see the README).',
+    request: { body: { required: true, content: { 'application/json': { schema: createDestinationBody } } } },
+    responses: {
+      201: json(createdDestinationSchema, 'created, running'),
+      400: errorResponse('the body is not JSON or a field is invalid (the message and `details` name it), or the filter names an unknown application'),
+      ...adminErrors,
+      ...brokerDown,
+    },
+  });
+  registry.registerPath({ ...common, method: 'get', path: '/destinations', summary: 'Every destination with its counters', responses: { 200: json(destinationListSchema, 'the destinations, oldest first'), ...adminErrors } });
+  registry.registerPath({
+    ...common,
+    method: 'get',
+    path: '/destinations/{id}',
+    summary: 'One destination: state, counters, last success and failure, and what is still to deliver',
+    request: idParams,
+    responses: { 200: json(destinationDetailSchema, 'the destination'), ...adminErrors, ...unknownDestination },
+  });
+  registry.registerPath({
+    ...common,
+    method: 'post',
+    path: '/destinations/{id}/start',
+    summary: 'Deliver again, from where it stopped (a paused destination starts with a clean breaker)',
+    request: idParams,
+    responses: { 200: json(destinationSchema, 'running'), ...adminErrors, ...unknownDestination, ...brokerDown },
+  });
+  registry.registerPath({
+    ...common,
+    method: 'post',
+    path: '/destinations/{id}/stop',
+    summary: 'Stop delivering within seconds; events keep collecting in its queue',
+    request: idParams,
+    responses: { 200: json(destinationSchema, 'stopped'), ...adminErrors, ...unknownDestination },
+  });
+  registry.registerPath({
+    ...common,
+    method: 'post',
+    path: '/destinations/{id}/replay',
+    summary: 'Send the stored events from a time on again, in timestamp order, behind what its queue holds',
+    request: { ...idParams, body: { required: true, content: { 'application/json': { schema: replayBody } } } },
+    responses: {
+      200: json(replayedSchema, 'the events are in its queue'),
+      400: errorResponse('the id is not a UUID, or `from` is missing or not a time'),
+      ...adminErrors,
+      404: unknownDestination[404],
+      ...brokerDown,
+    },
+  });
+};

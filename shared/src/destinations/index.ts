@@ -1,0 +1,6 @@
+export * from './filter.js';
+export * from './operations.js';
+export * from './publish.js';
+export * from './replay.js';
+export * from './signing-secret.js';
+export * from './topology.js';

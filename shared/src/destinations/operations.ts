@@ -1,0 +1,90 @@
+import { randomUUID } from 'node:crypto';
+import type { ConfirmChannel } from 'amqplib';
+import type { DataSource } from 'typeorm';
+import { Destination } from '../entities/destination.js';
+import type { Topology } from '../topology.js';
+import type { DestinationFilter } from './filter.js';
+import { generateSigningSecret } from './signing-secret.js';
+import { assertDestinationQueue, destinationQueueName } from './topology.js';
+
+export type DestinationInput = { name: string; url: string; filter: DestinationFilter };
+
+/** The filter names an application that does not exist. */
+export class UnknownFilterApplication extends Error {
+  override name = 'UnknownFilterApplication';
+}
+
+export const destinationFilterOf = (destination: Pick<Destination, 'filterApplicationId' | 'filterCategory' | 'filterName'>): DestinationFilter => ({
+  applicationId: destination.filterApplicationId,
+  category: destination.filterCategory,
+  name: destination.filterName,
+});
+
+export const findDestination = (db: DataSource, id: string): Promise<Destination | null> => db.getRepository(Destination).findOneBy({ id });
+
+/**
+ * Creates a running destination. Its queue and bindings exist before this returns, so it receives
+ * every event stored from now on, and none from before (that is what replay is for). The secret
+ * is returned here once; nothing reads it back but the worker.
+ */
+export async function createDestination(
+  db: DataSource,
+  channel: ConfirmChannel,
+  topology: Topology,
+  input: DestinationInput,
+): Promise<{ destination: Destination; signingSecret: string }> {
+  if (input.filter.applicationId !== null) {
+    const found: unknown[] = await db.query('SELECT 1 FROM applications WHERE id = $1', [input.filter.applicationId]);
+    if (found.length === 0) throw new UnknownFilterApplication(`no application ${input.filter.applicationId}`);
+  }
+  const id = randomUUID();
+  const signingSecret = generateSigningSecret();
+  await assertDestinationQueue(channel, topology, { id, filter: input.filter });
+  try {
+    await db.getRepository(Destination).insert({
+      id,
+      name: input.name,
+      url: input.url,
+      filterApplicationId: input.filter.applicationId,
+      filterCategory: input.filter.category,
+      filterName: input.filter.name,
+      signingSecret,
+      state: 'running',
+    });
+  } catch (error) {
+    // no row: nothing would ever consume the queue, which would keep every event
+    await channel.deleteQueue(destinationQueueName(topology, id)).catch(() => {});
+    throw error;
+  }
+  return { destination: (await findDestination(db, id))!, signingSecret };
+}
+
+/**
+ * Running again, from where it stopped: the queue kept what arrived meanwhile. The queue is
+ * asserted first in case it was lost. A paused destination starts with a clean breaker.
+ */
+export async function startDestination(db: DataSource, channel: ConfirmChannel, topology: Topology, id: string): Promise<Destination | null> {
+  const destination = await findDestination(db, id);
+  if (!destination) return null;
+  await assertDestinationQueue(channel, topology, { id, filter: destinationFilterOf(destination) });
+  await db.getRepository(Destination).update({ id }, { state: 'running', pausedReason: null, failingSince: null });
+  return findDestination(db, id);
+}
+
+/** Workers cancel its consumer within their refresh interval; its queue keeps collecting events. */
+export async function stopDestination(db: DataSource, id: string): Promise<Destination | null> {
+  await db.getRepository(Destination).update({ id }, { state: 'stopped' });
+  return findDestination(db, id);
+}
+
+export type DestinationBacklog = { queueDepth: number | null; heldSessions: number; heldEvents: number; deadLetters: number };
+
+/** What is still to be delivered, and what never will be. The queue depth needs the broker (null without it). */
+export async function destinationBacklog(db: DataSource, id: string, queueDepth: () => Promise<number>): Promise<DestinationBacklog> {
+  const [[held], [dead]]: [{ sessions: number; events: number }[], { count: number }[]] = await Promise.all([
+    db.query('SELECT count(DISTINCT session_id)::int AS sessions, count(*)::int AS events FROM delivery_backlog WHERE destination_id = $1', [id]),
+    db.query('SELECT count(*)::int AS count FROM destination_dead_letters WHERE destination_id = $1', [id]),
+  ]);
+  const depth = await queueDepth().catch(() => null);
+  return { queueDepth: depth, heldSessions: held?.sessions ?? 0, heldEvents: held?.events ?? 0, deadLetters: dead?.count ?? 0 };
+}

@@ -1,0 +1,86 @@
+import type { StoredEventMessage } from '@argus/shared';
+import type { DataSource } from 'typeorm';
+import type { FailedDelivery } from './webhook.js';
+
+/** An event held in a session's backlog, in `seq` order. */
+export type BacklogEntry = { seq: string; event: StoredEventMessage; attempts: number };
+
+/** Sessions of a destination with held events, each with when its wake-up is due (ms since the epoch). */
+export async function loadHeldSessions(db: DataSource, destinationId: string): Promise<Map<string, number>> {
+  const rows: { session_id: string; next_attempt_at: Date }[] = await db.query(
+    `SELECT DISTINCT ON (session_id) session_id, next_attempt_at FROM delivery_backlog
+     WHERE destination_id = $1 ORDER BY session_id, seq`,
+    [destinationId],
+  );
+  return new Map(rows.map((row) => [row.session_id, row.next_attempt_at.getTime()]));
+}
+
+/** Behind an earlier event of its session; a redelivered message adds nothing. */
+export async function appendToBacklog(db: DataSource, destinationId: string, event: StoredEventMessage): Promise<void> {
+  await db.query(
+    `INSERT INTO delivery_backlog (destination_id, session_id, event_id, event, next_attempt_at)
+     VALUES ($1, $2, $3, $4, now()) ON CONFLICT (destination_id, event_id) DO NOTHING`,
+    [destinationId, event.session_id, event.id, JSON.stringify(event)],
+  );
+}
+
+/** The first event of a session to fail: it heads the session's backlog until its wake-up. */
+export async function holdFailedEvent(
+  db: DataSource,
+  destinationId: string,
+  event: StoredEventMessage,
+  retry: { attempts: number; dueAt: number; failure: FailedDelivery },
+): Promise<void> {
+  await db.query(
+    `INSERT INTO delivery_backlog (destination_id, session_id, event_id, event, attempts, next_attempt_at, last_status, last_error)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+     ON CONFLICT (destination_id, event_id) DO UPDATE
+       SET attempts = EXCLUDED.attempts, next_attempt_at = EXCLUDED.next_attempt_at, last_status = EXCLUDED.last_status, last_error = EXCLUDED.last_error`,
+    [destinationId, event.session_id, event.id, JSON.stringify(event), retry.attempts, new Date(retry.dueAt), retry.failure.status, retry.failure.error],
+  );
+}
+
+export async function backlogPage(db: DataSource, destinationId: string, sessionId: string, limit: number): Promise<BacklogEntry[]> {
+  return db.query(
+    `SELECT seq::text AS seq, event, attempts FROM delivery_backlog
+     WHERE destination_id = $1 AND session_id = $2 ORDER BY delivery_backlog.seq LIMIT $3`, // the column: the alias is text, and "10" sorts before "2"
+    [destinationId, sessionId, limit],
+  );
+}
+
+export async function removeFromBacklog(db: DataSource, seq: string): Promise<void> {
+  await db.query('DELETE FROM delivery_backlog WHERE seq = $1', [seq]);
+}
+
+export async function recordFailedAttempt(db: DataSource, seq: string, retry: { attempts: number; dueAt: number; failure: FailedDelivery }): Promise<void> {
+  await db.query('UPDATE delivery_backlog SET attempts = $2, next_attempt_at = $3, last_status = $4, last_error = $5 WHERE seq = $1', [
+    seq,
+    retry.attempts,
+    new Date(retry.dueAt),
+    retry.failure.status,
+    retry.failure.error,
+  ]);
+}
+
+/**
+ * Gives up on an event: into the dead letters (a replayed one that fails again updates its row
+ * and loses its replay mark), and out of the backlog when it came from there, in one transaction.
+ */
+export async function deadLetter(
+  db: DataSource,
+  destinationId: string,
+  event: StoredEventMessage,
+  final: { attempts: number; failure: FailedDelivery; backlogSeq?: string },
+): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.query(
+      `INSERT INTO destination_dead_letters (destination_id, event_id, session_id, event, attempts, last_status, last_error, refused_by_receiver)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (destination_id, event_id) DO UPDATE
+         SET attempts = EXCLUDED.attempts, last_status = EXCLUDED.last_status, last_error = EXCLUDED.last_error,
+             refused_by_receiver = EXCLUDED.refused_by_receiver, dead_lettered_at = now(), replayed_at = NULL`,
+      [destinationId, event.id, event.session_id, JSON.stringify(event), final.attempts, final.failure.status, final.failure.error, final.failure.noRetry],
+    );
+    if (final.backlogSeq !== undefined) await tx.query('DELETE FROM delivery_backlog WHERE seq = $1', [final.backlogSeq]);
+  });
+}

@@ -1,0 +1,151 @@
+import type { ChannelModel } from 'amqplib';
+import { connectBroker, destinationFilterOf, type Destination, type Logger, type Topology } from '@argus/shared';
+import type { DataSource } from 'typeorm';
+import { startDestinationConsumer, type DeliveryResult, type DeliverySettings, type DestinationConsumer } from './destination-consumer.js';
+import { createDeliveryProgress, type DeliveryProgress } from './progress.js';
+import { openWakeUps, type WakeUps } from './wake-ups.js';
+import { createWebhookSender } from './webhook.js';
+
+export type DeliveryOptions = {
+  url: string;
+  topology: Topology;
+  db: DataSource;
+  /** How often the destinations table is read: stops and starts take effect within it. */
+  refreshMs: number;
+  /** A running destination with no success for this long since its first failure is paused. */
+  pauseAfterMs: number;
+  timeoutMs: number;
+  confirmTimeoutMs: number;
+  settings: DeliverySettings;
+  observe: (result: DeliveryResult) => void;
+  log: Logger;
+};
+
+type DestinationRow = Pick<Destination, 'id' | 'url' | 'filterApplicationId' | 'filterCategory' | 'filterName' | 'state'> & { signingSecret: string };
+
+type Running = { consumer: DestinationConsumer; version: string };
+
+export type DeliverySupervisor = { stop(): Promise<void> };
+
+/**
+ * Keeps one consumer per running destination in this worker, polling the destinations table:
+ * starts consumers for running destinations, cancels those of stopped or paused ones, restarts
+ * one whose channel failed or whose url, secret or filter changed, pauses destinations that have
+ * failed for too long, and writes the delivery counters back. Every worker runs one; each
+ * destination queue's single active consumer decides which worker delivers.
+ */
+export async function startDeliverySupervisor(options: DeliveryOptions): Promise<DeliverySupervisor> {
+  const { db, log } = options;
+  const consumers = new Map<string, Running>();
+  const progress = new Map<string, DeliveryProgress>();
+  let connected: { model: ChannelModel; wakeUps: WakeUps } | undefined;
+  let stopping = false;
+  let timer: NodeJS.Timeout | undefined;
+  let refreshing: Promise<void> = Promise.resolve();
+
+  const connection = await connectBroker({
+    url: options.url,
+    name: 'argus-worker-delivery',
+    log,
+    setup: async (model) => {
+      const wakeUps = await openWakeUps(model, { topology: options.topology, confirmTimeoutMs: options.confirmTimeoutMs, isStopping: () => stopping });
+      connected = { model, wakeUps };
+      // the consumers of the lost connection are dead; the next refresh starts new ones
+    },
+  });
+  connection.on('disconnect', () => (connected = undefined));
+
+  const progressOf = (id: string) => {
+    let found = progress.get(id);
+    if (!found) progress.set(id, (found = createDeliveryProgress(id)));
+    return found;
+  };
+
+  async function refresh(): Promise<void> {
+    for (const [id, counters] of progress) {
+      await counters.flush(db).catch((error: unknown) => log.warn({ err: error, destination: id }, 'cannot record delivery progress'));
+    }
+    await pauseFailingDestinations();
+    const rows: DestinationRow[] = await db.query(
+      `SELECT id, url, signing_secret AS "signingSecret", filter_application_id AS "filterApplicationId",
+              filter_category AS "filterCategory", filter_name AS "filterName", state
+       FROM destinations`,
+    );
+    const wanted = new Map(rows.filter((row) => row.state === 'running').map((row) => [row.id, row]));
+    for (const [id, running] of consumers) {
+      const row = wanted.get(id);
+      if (!row || !running.consumer.isAlive() || versionOf(row) !== running.version) {
+        consumers.delete(id);
+        await running.consumer.stop();
+      }
+    }
+    const current = connected;
+    if (!current) return;
+    for (const [id, row] of wanted) {
+      if (consumers.has(id) || stopping) continue;
+      // one destination that cannot start (its queue refused, say) must not keep the others from starting
+      try {
+        const consumer = await startDestinationConsumer({
+          model: current.model,
+          topology: options.topology,
+          db,
+          destination: { id, filter: destinationFilterOf(row) },
+          send: createWebhookSender({ id, url: row.url, signingSecret: row.signingSecret }, { timeoutMs: options.timeoutMs }),
+          wakeUps: current.wakeUps,
+          progress: progressOf(id),
+          settings: options.settings,
+          observe: options.observe,
+          log,
+        });
+        consumers.set(id, { consumer, version: versionOf(row) });
+      } catch (error) {
+        log.error({ err: error, destination: id }, 'cannot start delivering to a destination; trying again at the next refresh');
+      }
+    }
+    for (const { consumer } of consumers.values()) consumer.sweep();
+  }
+
+  /** The circuit breaker: delivering to a receiver that has failed for a day helps no one; its queue and backlog wait. */
+  async function pauseFailingDestinations(): Promise<void> {
+    // an UPDATE answers [rows, affected] through TypeORM
+    const [paused]: [{ id: string }[], number] = await db.query(
+      `UPDATE destinations
+       SET state = 'paused',
+           paused_reason = 'no successful delivery since ' || to_char(failing_since AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+             || coalesce('; last failure: ' || last_failure_error, '')
+       WHERE state = 'running' AND failing_since < $1
+       RETURNING id`,
+      [new Date(Date.now() - options.pauseAfterMs)],
+    );
+    for (const { id } of paused) log.warn({ destination: id }, 'paused a destination that keeps failing');
+  }
+
+  function scheduleRefresh(): void {
+    timer = setTimeout(() => {
+      refreshing = refresh()
+        .catch((error: unknown) => log.error({ err: error }, 'cannot refresh destinations'))
+        .finally(() => {
+          if (!stopping) scheduleRefresh();
+        });
+    }, options.refreshMs);
+  }
+
+  refreshing = refresh().catch((error: unknown) => log.error({ err: error }, 'cannot refresh destinations'));
+  await refreshing;
+  if (!stopping) scheduleRefresh();
+
+  return {
+    async stop() {
+      stopping = true;
+      clearTimeout(timer);
+      await refreshing;
+      await Promise.all([...consumers.values()].map((running) => running.consumer.stop()));
+      consumers.clear();
+      for (const counters of progress.values()) await counters.flush(db).catch(() => {});
+      await connection.close();
+    },
+  };
+}
+
+/** What a consumer was started with: a change means a new consumer. */
+const versionOf = (row: DestinationRow) => JSON.stringify([row.url, row.signingSecret, destinationFilterOf(row)]);

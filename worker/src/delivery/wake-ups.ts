@@ -1,0 +1,68 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ChannelModel, ConfirmChannel } from 'amqplib';
+import { assertRetryQueue, recoverConnectionWhenClosed, retryLevelHeader, wakeUpMessageType, type Topology } from '@argus/shared';
+import { z } from 'zod';
+
+export type WakeUp = { destinationId: string; sessionId: string; level: number; delayMs: number };
+
+export type WakeUps = {
+  /** Resolves once the broker holds the wake-up in the retry queue of its level. */
+  schedule(wakeUp: WakeUp): Promise<void>;
+};
+
+const wakeUpBody = z.object({ destination_id: z.string(), session_id: z.string() });
+
+export const parseWakeUp = (content: Buffer) => wakeUpBody.parse(JSON.parse(content.toString('utf8')));
+
+/**
+ * Publishes wake-ups on a confirm channel of the given connection. Each waits in the retry queue of
+ * its level until its expiration, then comes back to its destination's queue; nothing sleeps in
+ * the worker meanwhile. Retry queues are declared on first use, so installs that never retry
+ * have none.
+ */
+export async function openWakeUps(model: ChannelModel, options: { topology: Topology; confirmTimeoutMs: number; isStopping: () => boolean }): Promise<WakeUps> {
+  const channel: ConfirmChannel = await model.createConfirmChannel();
+  recoverConnectionWhenClosed(model, channel, options.isStopping);
+  const declared = new Map<number, Promise<void>>();
+  const declare = (level: number) => {
+    let ready = declared.get(level);
+    if (!ready) {
+      ready = assertRetryQueue(channel, options.topology, level);
+      ready.catch(() => declared.delete(level));
+      declared.set(level, ready);
+    }
+    return ready;
+  };
+
+  return {
+    async schedule(wakeUp) {
+      await declare(wakeUp.level);
+      const content = Buffer.from(JSON.stringify({ destination_id: wakeUp.destinationId, session_id: wakeUp.sessionId }));
+      const settled = new AbortController();
+      try {
+        await Promise.race([
+          new Promise<void>((resolve, reject) => {
+            channel.publish(
+              options.topology.deliveryRetryExchange,
+              wakeUp.destinationId,
+              content,
+              {
+                persistent: true,
+                expiration: String(wakeUp.delayMs),
+                type: wakeUpMessageType,
+                contentType: 'application/json',
+                headers: { [retryLevelHeader]: String(wakeUp.level) },
+              },
+              (error) => (error ? reject(new Error('the broker did not confirm a wake-up')) : resolve()),
+            );
+          }),
+          sleep(options.confirmTimeoutMs, undefined, { signal: settled.signal }).then(() => {
+            throw new Error('the broker did not confirm a wake-up in time');
+          }),
+        ]);
+      } finally {
+        settled.abort();
+      }
+    },
+  };
+}
