@@ -26,7 +26,7 @@ export const workerConfigShape = {
   WORKER_METRICS_HOST: z.string().default('0.0.0.0'),
 
   /** 'false' leaves delivery to destinations to other workers (or to none). An enum: z.coerce.boolean reads "false" as true. */
-  DELIVERY_ENABLED: z.enum(['true', 'false']).default('true'),
+  DELIVERY_ENABLED: z.stringbool().default(true),
   /** How often the destinations table is read: a destination stopped or started takes effect within this time. */
   DESTINATION_REFRESH_MS: int().positive().default(1000),
   /** Events delivered at once to one destination, across sessions (a session's go one at a time). */

@@ -54,7 +54,7 @@ export function createWorker(config: WorkerConfig, log: Logger): WorkerProcess {
         prepare: (model) => stream.open(model),
         log,
       });
-      if (config.DELIVERY_ENABLED === 'true') {
+      if (config.DELIVERY_ENABLED) {
         const schedule = { initialDelayMs: config.DELIVERY_RETRY_INITIAL_MS, maxDelayMs: config.DELIVERY_RETRY_MAX_MS };
         delivery = await startDeliverySupervisor({
           url: config.AMQP_URL,
@@ -76,7 +76,7 @@ export function createWorker(config: WorkerConfig, log: Logger): WorkerProcess {
           log,
         });
       }
-      log.info({ metricsPort: metricsServer.address.port, delivery: config.DELIVERY_ENABLED === 'true' }, 'worker consuming');
+      log.info({ metricsPort: metricsServer.address.port, delivery: config.DELIVERY_ENABLED }, 'worker consuming');
       return { metrics: metricsServer.address };
     },
 
