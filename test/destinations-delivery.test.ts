@@ -7,14 +7,14 @@ import { sampleEvent } from './support/stack.js';
 /**
  * Delivery to webhook destinations, end to end: api → worker → stored-events exchange → one queue
  * per destination → the worker's delivery → real HTTP receivers on this machine. Retries are
- * quick here (100 ms, doubling to 1 s) and many, so that a receiver down for a while is not
+ * quick here (100 ms, growing to 2 s) and many, so that a receiver down for a while is not
  * given up on.
  */
 describe('delivery to webhook destinations', () => {
   const delivery = useDeliveryStack({
     DESTINATION_REFRESH_MS: '200',
     DELIVERY_RETRY_INITIAL_MS: '100',
-    DELIVERY_RETRY_MAX_MS: '1000',
+    DELIVERY_RETRY_MAX_MS: '2000',
     DELIVERY_MAX_ATTEMPTS: '16',
     DELIVERY_TIMEOUT_MS: '3000',
   });

@@ -37,7 +37,7 @@ export const workerConfigShape = {
   DELIVERY_TIMEOUT_MS: int().positive().default(10_000),
   /** Attempts of one event before it goes to the destination's dead letters. */
   DELIVERY_MAX_ATTEMPTS: int().positive().max(16).default(8),
-  /** The wait after the first failed attempt, doubling after each further one up to DELIVERY_RETRY_MAX_MS. */
+  /** The wait after the first failed attempt; the waits grow by a constant factor to DELIVERY_RETRY_MAX_MS, the last one. */
   DELIVERY_RETRY_INITIAL_MS: int().positive().default(1000),
   DELIVERY_RETRY_MAX_MS: int().positive().default(600_000),
   /** A destination that has had no success for this long since it started failing is paused (the circuit breaker). */

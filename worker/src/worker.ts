@@ -55,7 +55,7 @@ export function createWorker(config: WorkerConfig, log: Logger): WorkerProcess {
         log,
       });
       if (config.DELIVERY_ENABLED) {
-        const schedule = { initialDelayMs: config.DELIVERY_RETRY_INITIAL_MS, maxDelayMs: config.DELIVERY_RETRY_MAX_MS };
+        const schedule = { initialDelayMs: config.DELIVERY_RETRY_INITIAL_MS, maxDelayMs: config.DELIVERY_RETRY_MAX_MS, maxAttempts: config.DELIVERY_MAX_ATTEMPTS };
         delivery = await startDeliverySupervisor({
           url: config.AMQP_URL,
           topology,
