@@ -108,6 +108,9 @@ describe('destinations that fail, and the destinations api', () => {
         [{ name: 'x', url, filter: { category: '' } }, 'filter.category'],
         [{ name: 'x', url, filter: { application_id: app.applicationId, colour: 'red' } }, 'filter.colour'],
         [{ name: 'x', url, secret: 'mine' }, 'secret'],
+        [{ name: 'x\u0000y', url }, 'name'],
+        [{ name: 'x', url: `${url}?q=\u0000` }, 'url'],
+        [{ name: 'x', url, filter: { category: 'page\u0000interaction' } }, 'filter.category'],
         [[], 'body'],
       ];
       for (const [body, field] of cases) {
@@ -118,6 +121,8 @@ describe('destinations that fail, and the destinations api', () => {
       }
       const malformed = await delivery.destinations.call('POST', '/destinations', '{"name": ');
       expect(malformed.status).toBe(400);
+      const form = await delivery.destinations.call('POST', '/destinations', `name=x&url=${encodeURIComponent(url)}`, undefined, 'application/x-www-form-urlencoded');
+      expect([form.status, form.body.error.code]).toEqual([415, 'unsupported_media_type']);
       expect((await delivery.destinations.call('GET', '/destinations')).body.destinations.map((d: { url: string }) => d.url)).not.toContain(url);
     });
 

@@ -1,4 +1,4 @@
-import { destinationStates } from '@argus/shared';
+import { destinationStates, eventKindName, withoutNul } from '@argus/shared';
 import { z } from 'zod';
 import { timestampParameter } from './schemas.js';
 
@@ -6,17 +6,15 @@ import { timestampParameter } from './schemas.js';
 
 export const destinationIdParams = z.object({ id: z.uuid().openapi({ example: '3f0c8a52-7d2e-4c1b-9a3e-5b8f1d2c4e6a' }) });
 
-const filterText = z.string().min(1).max(100);
-
 export const createDestinationBody = z
   .strictObject({
-    name: z.string().trim().min(1).max(200).openapi({ example: 'CRM' }),
-    url: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).max(2000).openapi({ example: 'https://crm.example.com/argus-webhook' }),
+    name: withoutNul(z.string().trim().min(1).max(200)).openapi({ example: 'CRM' }),
+    url: withoutNul(z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).max(2000)).openapi({ example: 'https://crm.example.com/argus-webhook' }),
     filter: z
       .strictObject({
         application_id: z.uuid().optional().openapi({ description: 'only this application\'s events' }),
-        category: filterText.optional().openapi({ description: 'only this exact category', example: 'form interaction' }),
-        name: filterText.optional().openapi({ description: 'only this exact name', example: 'submit' }),
+        category: eventKindName().optional().openapi({ description: 'only this exact category', example: 'form interaction' }),
+        name: eventKindName().optional().openapi({ description: 'only this exact name', example: 'submit' }),
       })
       .optional()
       .openapi({ description: 'every field optional; an absent one matches every event' }),

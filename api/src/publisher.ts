@@ -198,12 +198,15 @@ export async function startPublisher(options: PublisherOptions): Promise<Publish
       throw unreachable((error as Error).message);
     }
     let closedBy: Error | undefined;
+    let closed = false;
     // the broker closing the channel also rejects the call that caused it; without a listener it would crash the process
     own.on('error', (error: Error) => (closedBy = error));
+    // a lost connection closes the channel without an 'error' on it
+    own.on('close', () => (closed = true));
     try {
       return await work(own);
     } catch (error) {
-      throw closedBy ? unreachable(closedBy.message) : error;
+      throw closedBy || closed ? unreachable(closedBy?.message ?? 'the channel closed') : error;
     } finally {
       await own.close().catch(() => {});
     }

@@ -1,18 +1,11 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+import { eventKindName, incompatibleChangeKinds } from '@argus/shared';
 import { z } from 'zod';
 
 /** Requests and answers of the schema registry (routes/event-schemas.ts), documented in /openapi.json from these same objects. */
 extendZodWithOpenApi(z);
 
-const kindName = (example: string) =>
-  z
-    .string()
-    .trim()
-    .min(1, 'must not be empty')
-    .max(100, 'must be at most 100 characters')
-    // PostgreSQL text cannot hold NUL: refuse it here rather than fail in the database
-    .refine((text) => !text.includes('\u0000'), 'must not contain the NUL character')
-    .openapi({ description: 'URL-encoded, e.g. `page%20interaction`', example });
+const kindName = (example: string) => eventKindName().openapi({ description: 'URL-encoded, e.g. `page%20interaction`', example });
 
 const version = z.coerce.number().int().positive().max(2_147_483_647);
 const applicationId = z.uuid().optional().openapi({ description: 'tokens with the `admin` scope only: act for this application' });
@@ -57,16 +50,7 @@ export const schemaVersionSchema = z
 const incompatibleChangeSchema = z
   .object({
     path: z.string().openapi({ example: 'data.price' }),
-    change: z.enum([
-      'type_narrowed',
-      'required_added',
-      'additional_properties_closed',
-      'property_removed',
-      'enum_narrowed',
-      'limit_tightened',
-      'constraint_changed',
-      'not_analysed',
-    ]),
+    change: z.enum(incompatibleChangeKinds),
     message: z.string().openapi({ example: 'is newly required' }),
   })
   .openapi('IncompatibleChange');

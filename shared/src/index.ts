@@ -2,6 +2,7 @@ export * from './applications.js';
 export * from './config.js';
 export * from './database.js';
 export * from './envelope.js';
+export * from './event-kind.js';
 export * from './logger.js';
 export * from './operators.js';
 export * from './tokens.js';

@@ -11,10 +11,10 @@ export type CreatedDestination = { id: string; signing_secret: string; state: st
 export async function destinationsClient(stack: TestStack) {
   const { token: adminToken } = await stack.tokenFor(`ops-${randomUUID()}`, ['admin']);
 
-  async function call(method: string, path: string, body?: unknown, token = adminToken): Promise<{ status: number; body: any }> {
+  async function call(method: string, path: string, body?: unknown, token = adminToken, contentType = 'application/json'): Promise<{ status: number; body: any }> {
     const response = await fetch(`${stack.baseUrl}${path}`, {
       method,
-      headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      headers: { Authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'Content-Type': contentType }) },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     return { status: response.status, body: await response.json() };

@@ -1,7 +1,7 @@
 import {
   activateEventSchema,
   EventSchema,
-  incompatibleChanges,
+  incompatibleDataChanges,
   InvalidEventSchema,
   registerEventSchema,
   UnknownApplication,
@@ -73,7 +73,7 @@ export function eventSchemasResource(deps: EventSchemaDependencies, components: 
               versions: versions.map(({ version, active, schema }) => ({ version, active, schema })),
               left: left.version,
               right: right.version,
-              changes: incompatibleChanges(left.schema, right.schema),
+              changes: incompatibleDataChanges(left.schema, right.schema),
             };
           },
         },

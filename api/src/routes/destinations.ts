@@ -24,7 +24,7 @@ import {
 } from '../destination-schemas.js';
 import { notFound } from '../errors.js';
 import type { Publisher } from '../publisher.js';
-import { asyncRoute, errorResponse, parseInput, type Describe } from './read-access.js';
+import { asyncRoute, errorResponse, parseInput, requireJson, type Describe } from './read-access.js';
 
 export type DestinationRouteDeps = {
   db: DataSource;
@@ -55,6 +55,7 @@ export function destinationRoutes(deps: DestinationRouteDeps): Router {
 
   router.post(
     '/destinations',
+    requireJson,
     asyncRoute(async (req, res) => {
       const body = parseInput(createDestinationBody, req.body, 'invalid_body');
       const filter = { applicationId: body.filter?.application_id ?? null, category: body.filter?.category ?? null, name: body.filter?.name ?? null };
@@ -89,20 +90,24 @@ export function destinationRoutes(deps: DestinationRouteDeps): Router {
     asyncRoute(async (req, res) => {
       const { id } = await found(req.params);
       const started = await broker.withChannel((channel) => startDestination(db, channel, topology, id));
-      res.json(destinationView(started!));
+      if (!started) throw notFound(`no destination ${id}`); // deleted meanwhile
+      res.json(destinationView(started));
     }),
   );
 
   router.post(
     '/destinations/:id/stop',
     asyncRoute(async (req, res) => {
-      const { id } = await found(req.params);
-      res.json(destinationView((await stopDestination(db, id))!));
+      const { id } = parseInput(destinationIdParams, req.params);
+      const stopped = await stopDestination(db, id);
+      if (!stopped) throw notFound(`no destination ${id}`);
+      res.json(destinationView(stopped));
     }),
   );
 
   router.post(
     '/destinations/:id/replay',
+    requireJson,
     asyncRoute(async (req, res) => {
       const destination = await found(req.params);
       const { from } = parseInput(replayBody, req.body, 'invalid_body');
@@ -139,6 +144,7 @@ const adminErrors = {
   403: errorResponse('the token lacks the `admin` scope'),
   500: errorResponse('unexpected failure; the request id identifies it in the logs'),
 };
+const notJson = { 415: errorResponse('not application/json') };
 const unknownDestination = { 404: errorResponse('no such destination'), 400: errorResponse('the id is not a UUID') };
 const brokerDown = { 503: errorResponse('the message broker is unreachable; retry after `Retry-After` seconds') };
 const json = <S>(schema: S, description: string) => ({ description, content: { 'application/json': { schema } } });
@@ -157,6 +163,7 @@ export const describeDestinationRoutes: Describe = (registry) => {
       201: json(createdDestinationSchema, 'created, running'),
       400: errorResponse('the body is not JSON or a field is invalid (the message and `details` name it), or the filter names an unknown application'),
       ...adminErrors,
+      ...notJson,
       ...brokerDown,
     },
   });
@@ -196,6 +203,7 @@ export const describeDestinationRoutes: Describe = (registry) => {
       400: errorResponse('the id is not a UUID, or `from` is missing or not a time'),
       ...adminErrors,
       404: unknownDestination[404],
+      ...notJson,
       ...brokerDown,
     },
   });

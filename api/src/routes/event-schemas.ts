@@ -1,4 +1,4 @@
-import express, { Router, type Request, type RequestHandler } from 'express';
+import express, { Router, type Request } from 'express';
 import {
   activateEventSchema,
   findEventSchema,
@@ -10,7 +10,7 @@ import {
 } from '@argus/shared';
 import type { DataSource } from 'typeorm';
 import type { Authenticate } from '../auth.js';
-import { forbidden, unsupportedMediaType } from '../errors.js';
+import { forbidden } from '../errors.js';
 import {
   registerSchemaBody,
   registeredKindsSchema,
@@ -21,7 +21,7 @@ import {
   schemaVersionParams,
   schemaVersionSchema,
 } from '../registry-schemas.js';
-import { asyncRoute, errorResponse, parseInput, type Describe } from './read-access.js';
+import { asyncRoute, errorResponse, parseInput, requireJson, type Describe } from './read-access.js';
 
 export type EventSchemaRouteDeps = { db: DataSource; authenticate: Authenticate; schemaCompiler: SchemaCompiler; maxSchemaBytes: number };
 
@@ -105,11 +105,6 @@ function actingFor(claims: TokenClaims, requested: string | undefined): string {
   if (!claims.scopes.includes('admin')) throw forbidden('application_id: acting for another application needs the "admin" scope');
   return requested;
 }
-
-/** Without this, express.json() would leave a body of another type unread and the route would see no schema. */
-const requireJson: RequestHandler = (req, _res, next) => {
-  next(req.is('application/json') ? undefined : unsupportedMediaType('Content-Type must be application/json'));
-};
 
 function versionBody(schema: EventSchema) {
   return {

@@ -3,7 +3,7 @@ import type { OpenAPIRegistry, ResponseConfig } from '@asteasolutions/zod-to-ope
 import type { TokenClaims } from '@argus/shared';
 import type { ZodType, z } from 'zod';
 import type { Authenticate } from '../auth.js';
-import { invalidInput } from '../errors.js';
+import { invalidInput, unsupportedMediaType } from '../errors.js';
 import { errorBodySchema } from '../schemas.js';
 
 /** Express 4 does not catch a rejected promise: hand it to the error middleware ourselves. */
@@ -34,3 +34,8 @@ export function parseInput<S extends ZodType>(schema: S, input: unknown, code = 
   if (parsed.success) return parsed.data;
   throw invalidInput(code, parsed.error);
 }
+
+/** Without this, express.json() would leave a body of another type unread and the route would see no body at all. */
+export const requireJson: RequestHandler = (req, _res, next) => {
+  next(req.is('application/json') ? undefined : unsupportedMediaType('Content-Type must be application/json'));
+};

@@ -1,4 +1,4 @@
-import { incompatibleChanges } from './compatibility.js';
+import { incompatibleChanges, incompatibleDataChanges } from './compatibility.js';
 
 const product = {
   type: 'object',
@@ -79,5 +79,12 @@ describe('the incompatibility report between two versions of a schema', () => {
 
   it('lists changed compound keywords as not analysed rather than judging them', () => {
     expect(changesOf(product, { ...product, anyOf: [{ required: ['price'] }, { required: ['tags'] }] })).toEqual(['not_analysed data']);
+  });
+});
+
+describe('incompatible changes of data', () => {
+  it('reads a root without a type as the object data always is', () => {
+    expect(incompatibleDataChanges({ required: ['a'] }, { type: 'object', required: ['a'] })).toEqual([]);
+    expect(incompatibleDataChanges({ type: 'object' }, { required: ['a'] }).map(({ path, change }) => `${change} ${path}`)).toEqual(['required_added data.a']);
   });
 });

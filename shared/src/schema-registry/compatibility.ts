@@ -1,17 +1,20 @@
 import { isDeepStrictEqual } from 'node:util';
 
+export const incompatibleChangeKinds = [
+  'type_narrowed',
+  'required_added',
+  'additional_properties_closed',
+  'property_removed',
+  'enum_narrowed',
+  'limit_tightened',
+  'constraint_changed',
+  'not_analysed',
+] as const;
+
 export type IncompatibleChange = {
   /** Where in the event, e.g. `data.price` or `data.tags[]` (an array's items). */
   path: string;
-  change:
-    | 'type_narrowed'
-    | 'required_added'
-    | 'additional_properties_closed'
-    | 'property_removed'
-    | 'enum_narrowed'
-    | 'limit_tightened'
-    | 'constraint_changed'
-    | 'not_analysed';
+  change: (typeof incompatibleChangeKinds)[number];
   message: string;
 };
 
@@ -42,6 +45,15 @@ export function incompatibleChanges(previous: unknown, next: unknown, path = 'da
     ...propertyChanges(previous, next, path),
     ...itemChanges(previous, next, path),
   ];
+}
+
+/**
+ * The changes between two schemas of an event's `data`. `data` is always an object (the envelope
+ * requires it), so a schema without a `type` at its root already accepted objects only.
+ */
+export function incompatibleDataChanges(previous: unknown, next: unknown): IncompatibleChange[] {
+  const asObjectSchema = (schema: unknown) => (isSchema(schema) && schema.type === undefined ? { ...schema, type: 'object' } : schema);
+  return incompatibleChanges(asObjectSchema(previous), asObjectSchema(next));
 }
 
 function typeChanges(previous: Schema, next: Schema, path: string): IncompatibleChange[] {

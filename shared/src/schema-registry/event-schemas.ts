@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { EventSchema } from '../entities/event-schema.js';
-import { incompatibleChanges, type IncompatibleChange } from './compatibility.js';
+import { incompatibleDataChanges, type IncompatibleChange } from './compatibility.js';
 import { InvalidEventSchema, type SchemaCompiler } from './schema-compiler.js';
 
 /** One kind of event of one application: what a schema is registered for. */
@@ -48,7 +48,7 @@ export async function registerEventSchema(
     return {
       schema: saved,
       comparedWith: active?.version ?? null,
-      incompatibleChanges: active ? incompatibleChanges(active.schema, schema) : [],
+      incompatibleChanges: active ? incompatibleDataChanges(active.schema, schema) : [],
     };
   }));
 }

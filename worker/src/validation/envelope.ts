@@ -1,9 +1,9 @@
+import { eventKindName } from '@argus/shared';
 import { z } from 'zod';
 import type { IncomingEvent, Problem } from './types.js';
 import { parseTimestamp, type EpochMicros } from './timestamp.js';
 import { problemsFromZod } from './zod-problems.js';
 
-const kindName = z.string().trim().min(1, 'must not be empty').max(100, 'must be at most 100 characters');
 const timestampText = z.string().refine((text) => parseTimestamp(text) !== undefined, {
   message: 'must be a timestamp such as "2023-01-01 09:15:27.243860" or ISO 8601',
 });
@@ -12,8 +12,8 @@ const timestampText = z.string().refine((text) => parseTimestamp(text) !== undef
 const envelopeSchema = z.strictObject({
   event_id: z.guid().optional(),
   session_id: z.guid('must be a UUID'),
-  category: kindName,
-  name: kindName,
+  category: eventKindName(),
+  name: eventKindName(),
   data: z.record(z.string(), z.unknown(), 'must be an object'),
   timestamp: timestampText,
   sent_at: timestampText.optional(),
