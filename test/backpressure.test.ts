@@ -33,7 +33,9 @@ describe('backpressure: the ingest queue has a depth limit', () => {
     expect(error.message).toMatch(/over its limit of 5/);
     expect(accepted.length).toBeGreaterThanOrEqual(5);
     // refusing, not publishing: the depth stays where the limit stopped it
+    const depthBefore = await stack.ingestDepth();
     expect((await stack.post(sampleEvent(), { token })).status).toBe(503);
+    expect(await stack.ingestDepth()).toBe(depthBefore);
 
     await stack.startWorker();
     const response = await eventually(

@@ -180,8 +180,12 @@ describe('the schema registry: JSON Schemas per application and kind, checked by
         ],
       },
     ]);
+    // activations racing each other take turns: every one succeeds and one version stays active
+    const racing = await Promise.all([activate(1), activate(2), activate(1), activate(2)]);
+    expect(racing.map((response) => response.status)).toEqual([200, 200, 200, 200]);
     const [{ count }] = await stack.database.db.query(`SELECT count(*)::int AS count FROM event_schemas WHERE active AND category = 'purchase'`);
     expect(count).toBe(1);
+    expect((await activate(2)).status).toBe(200);
   });
 
   it("refuses a schema that does not compile with the compiler's message", async () => {
@@ -233,6 +237,9 @@ describe('the schema registry: JSON Schemas per application and kind, checked by
     const registered = await register(`/schemas/post/published?application_id=${blog.applicationId}`, { schema: { type: 'object' } }, admin);
     expect(registered.status).toBe(201);
     expect(await registered.json()).toMatchObject({ application_id: blog.applicationId, version: 1, active: true, compared_with_version: null, incompatible_changes: [] });
+    const location = registered.headers.get('location')!;
+    expect(location).toBe(`/schemas/post/published?version=1&application_id=${blog.applicationId}`);
+    expect(await (await get(location, admin)).json()).toMatchObject({ application_id: blog.applicationId, version: 1 });
     expect((await (await get('/schemas', blog.token)).json()).schemas).toMatchObject([{ category: 'post', name: 'published', active_version: 1 }]);
     expect((await register(`/schemas/post/published?application_id=${randomUUID()}`, { schema: {} }, admin)).status).toBe(404);
   });

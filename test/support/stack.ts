@@ -24,6 +24,8 @@ export type TestStack = {
   /** Stops the api, as a crash or a deploy would; `startApi` brings it back on the same port. */
   stopApi(): Promise<void>;
   startApi(): Promise<void>;
+  /** Messages waiting in the ingest queue. */
+  ingestDepth(): Promise<number>;
   /** Deletes the ingest queue under the api's feet (and the worker's): the api answers 503 until it restores it. */
   deleteIngestQueue(): Promise<void>;
   stop(): Promise<void>;
@@ -95,6 +97,14 @@ export async function startStack(apiEnv: Record<string, string> = {}, options: {
       const restarted = apiOn(port);
       await restarted.start();
       api = restarted;
+    },
+    async ingestDepth() {
+      const connection = await amqp.connect(broker.url);
+      try {
+        return (await (await connection.createChannel()).checkQueue(broker.topology.ingestQueue)).messageCount;
+      } finally {
+        await connection.close();
+      }
     },
     async deleteIngestQueue() {
       const connection = await amqp.connect(broker.url);

@@ -67,8 +67,9 @@ export function eventSchemaRoutes(deps: EventSchemaRouteDeps): Router {
       const kind = parseInput(schemaKindParams, req.params);
       const { application_id } = parseInput(schemaApplicationQuery, req.query);
       const body = parseInput(registerSchemaBody, req.body, 'invalid_body');
+      const applicationId = actingFor(claims, application_id);
       const registered = await registerEventSchema(deps.db, deps.schemaCompiler, {
-        applicationId: actingFor(claims, application_id),
+        applicationId,
         ...kind,
         schema: body.schema,
         activate: body.activate,
@@ -76,7 +77,10 @@ export function eventSchemaRoutes(deps: EventSchemaRouteDeps): Router {
       const { version } = registered.schema;
       res
         .status(201)
-        .location(`/schemas/${encodeURIComponent(kind.category)}/${encodeURIComponent(kind.name)}?version=${version}`)
+        .location(
+          `/schemas/${encodeURIComponent(kind.category)}/${encodeURIComponent(kind.name)}?version=${version}` +
+            (applicationId === claims.applicationId ? '' : `&application_id=${applicationId}`),
+        )
         .json({
           ...versionBody(registered.schema),
           compared_with_version: registered.comparedWith,

@@ -9,15 +9,16 @@ export const maxSchemaProblems = 20;
  * number`. A missing or unexpected property is named in the path, the allowed values of an enum in
  * the message.
  */
-export function problemsFromAjv(errors: readonly ErrorObject[] | null | undefined, prefix = 'data'): Problem[] {
-  const problems = (errors ?? []).slice(0, maxSchemaProblems).map((error) => problemOf(error, prefix));
+export function problemsFromAjv(errors: readonly ErrorObject[] | null | undefined): Problem[] {
+  const problems = (errors ?? []).slice(0, maxSchemaProblems).map(problemOf);
   const left = (errors?.length ?? 0) - problems.length;
-  if (left > 0) problems.push({ path: prefix, message: `and ${left} more problem${left === 1 ? '' : 's'}` });
+  if (left > 0) problems.push({ path: 'data', message: `and ${left} more problem${left === 1 ? '' : 's'}` });
   return problems;
 }
 
-function problemOf(error: ErrorObject, prefix: string): Problem {
-  const path = [prefix, ...pointerSegments(error.instancePath)];
+/** The schema checks an event's `data`, so every path starts there. */
+function problemOf(error: ErrorObject): Problem {
+  const path = ['data', ...pointerSegments(error.instancePath)];
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case 'required':
