@@ -1,9 +1,9 @@
 import { type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { eventually } from '@argus/shared/testing';
-import { startLoad, type Outcome } from './support/load.js';
+import { startLoad, type Load, type Outcome } from './support/load.js';
 import { startPrivateBroker, type PrivateBroker } from './support/private-broker.js';
-import { residentBytes, startProcess, stopProcess } from './support/processes.js';
+import { freePort, residentBytes, startProcess, stopProcess } from './support/processes.js';
 import { sampleEvent, startStack, type TestStack } from './support/stack.js';
 
 /**
@@ -15,6 +15,8 @@ describe('when RabbitMQ fails or pushes back', () => {
   let stack: TestStack;
   let token: string;
   const children: ChildProcess[] = [];
+  // stopped here too, so that a failing test leaves no sender posting into the teardown
+  const loads: Load[] = [];
 
   beforeAll(async () => {
     broker = await startPrivateBroker();
@@ -23,6 +25,7 @@ describe('when RabbitMQ fails or pushes back', () => {
     ({ token } = await stack.tokenFor('shop'));
   }, 90_000);
   afterAll(async () => {
+    await Promise.all(loads.map((load) => load.stop()));
     for (const child of children) await stopProcess(child, 'SIGKILL');
     await stack?.stop();
     await broker?.destroy();
@@ -37,6 +40,7 @@ describe('when RabbitMQ fails or pushes back', () => {
 
   it('stores every accepted event exactly once when RabbitMQ restarts under load, answering 503 while it is away', async () => {
     const load = startLoad((body) => stack.post(body, { token }), { concurrency: 6, batchSize: 10 });
+    loads.push(load);
     await eventually(async () => (load.accepted().length >= 200 ? true : undefined), 15_000, 'the load to be accepted');
 
     await broker.stop();
@@ -68,7 +72,7 @@ describe('when RabbitMQ fails or pushes back', () => {
 
   it('answers 503 broker_blocked at once under a resource alarm, many requests with bounded memory, and 202 once it clears', async () => {
     // the api as a process of its own, so that its memory is its own
-    const port = String(20_000 + Math.floor(Math.random() * 20_000));
+    const port = String(await freePort());
     const api = startProcess('api/dist/main.js', { ...stack.env, AMQP_URL: broker.url, PORT: port, HOST: '127.0.0.1', PUBLISH_CONFIRM_TIMEOUT_MS: '2000' });
     children.push(api);
     const url = `http://127.0.0.1:${port}`;
@@ -89,6 +93,7 @@ describe('when RabbitMQ fails or pushes back', () => {
       const sampling = setInterval(() => void residentBytes(api.pid!).then((bytes) => (peak = Math.max(peak, bytes)), () => {}), 20);
       // one body for all: the flood measures the api, not this process building requests
       const flood = startLoad(post, { concurrency: 100, body: Array.from({ length: 100 }, () => sampleEvent()), maxRequests: 3000 });
+      loads.push(flood);
       await eventually(async () => (flood.outcomes.length >= 3000 ? true : undefined), 30_000, 'every flood request to be answered');
       const outcomes = await flood.stop();
       clearInterval(sampling);

@@ -1,6 +1,6 @@
 import amqp, { type ChannelModel } from 'amqplib';
 import { eventually } from '@argus/shared/testing';
-import { startLoad } from './support/load.js';
+import { startLoad, type Load } from './support/load.js';
 import { startStack, type TestStack } from './support/stack.js';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy.js';
 
@@ -15,6 +15,7 @@ describe('when PostgreSQL is unreachable for a while under load', () => {
   let broker: ChannelModel;
   let token: string;
   let worker: { metricsUrl: string };
+  let running: Load | undefined;
 
   beforeAll(async () => {
     stack = await startStack();
@@ -26,6 +27,7 @@ describe('when PostgreSQL is unreachable for a while under load', () => {
     ({ token } = await stack.tokenFor('shop'));
   });
   afterAll(async () => {
+    await running?.stop(); // a failing test must leave no sender posting into the teardown
     await proxy?.restore();
     await stack?.stop();
     await broker?.close();
@@ -37,6 +39,7 @@ describe('when PostgreSQL is unreachable for a while under load', () => {
     const storeRetries = async () => Number(/^argus_worker_store_retries_total (\d+)/m.exec(await (await fetch(worker.metricsUrl)).text())?.[1]);
     const queueDepth = async () => (await channel.checkQueue(stack.broker.topology.ingestQueue)).messageCount;
     const load = startLoad((body) => stack.post(body, { token }), { concurrency: 4, batchSize: 10, maxRequests: 5000 });
+    running = load;
     await eventually(async () => ((await stack.storedCount(load.accepted())) >= 100 ? true : undefined), 15_000, 'the worker to store under load');
 
     await proxy.cut();

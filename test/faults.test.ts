@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { eventually } from '@argus/shared/testing';
-import { startProcess, stopProcess } from './support/processes.js';
+import { freePort, startProcess, stopProcess } from './support/processes.js';
 import { sampleEvent, startStack, type TestStack } from './support/stack.js';
 
 /** The pipeline's promises when processes die: api and worker run as real processes, killed like in production. */
@@ -51,7 +51,7 @@ describe('when processes die', () => {
   });
 
   it('finishes in-flight requests on SIGTERM: every 202 it gave is stored, and it exits cleanly', async () => {
-    const port = String(20_000 + Math.floor(Math.random() * 20_000));
+    const port = String(await freePort());
     const api = startProcess('api/dist/main.js', { ...stack.env, PORT: port, HOST: '127.0.0.1' });
     children.push(api);
     const url = `http://127.0.0.1:${port}`;

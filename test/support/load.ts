@@ -32,13 +32,13 @@ export function startLoad(
       const started = Date.now();
       const body =
         'body' in options ? options.body : Array.from({ length: options.batchSize }, () => sampleEvent({ event_id: randomUUID(), session_id: randomUUID() }));
-      const outcome = await post(body).then(
-        async (response): Promise<Outcome> => {
+      // a connection cut mid-body fails the read as well as the request: both are a network error, never a rejection
+      const outcome = await post(body)
+        .then(async (response): Promise<Outcome> => {
           const body = (await response.json()) as { ids?: string[]; error?: { code: string } };
           return { status: response.status, code: body.error?.code, retryAfter: response.headers.get('retry-after'), ms: Date.now() - started, ids: body.ids ?? [] };
-        },
-        (): Outcome => ({ status: 0, code: 'network_error', retryAfter: null, ms: Date.now() - started, ids: [] }),
-      );
+        })
+        .catch((): Outcome => ({ status: 0, code: 'network_error', retryAfter: null, ms: Date.now() - started, ids: [] }));
       outcomes.push(outcome);
       if (outcome.status !== 202) await sleep(20);
     }
