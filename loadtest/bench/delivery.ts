@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import amqp from 'amqplib';
 import {
   createDestination,
@@ -6,14 +5,14 @@ import {
   findOrCreateApplication,
   issueToken,
   startDestination,
-  stopDestination,
   type Topology,
 } from '@argus/shared';
 import type { DataSource } from 'typeorm';
-import { firstLine, runNode, startNode } from './processes.js';
+import { firstLine, runNode, startNode, waitUntil } from './processes.js';
 import { requestBodies } from './sample-events.js';
 
-export type DeliveryBench = { deliveriesPerSecond: number; directPerSecond: number; delivered: number };
+/** `accepted`: events the bench posted for it (valid or not), which the loss check counts too. */
+export type DeliveryBench = { deliveriesPerSecond: number; directPerSecond: number; delivered: number; accepted: number };
 
 export type DeliveryBenchOptions = {
   db: DataSource;
@@ -46,15 +45,16 @@ export async function measureDelivery(options: DeliveryBenchOptions): Promise<De
 
     const application = await findOrCreateApplication(options.db, { name: 'bench-delivery', email: 'bench@example.com' });
     const { token } = await issueToken(options.db, options.jwtSecret, { applicationId: application.id, scopes: ['write'] });
+    // created stopped: its queue fills first, then delivery is timed from a full queue
     const destinationId = await withChannel(options.amqpUrl, async (channel) => {
       const { destination } = await createDestination(options.db, channel, options.topology, {
         name: 'bench',
         url: `${receiverUrl}/hook`,
         filter: { applicationId: application.id, category: null, name: null },
+        state: 'stopped',
       });
       return destination.id;
     });
-    await stopDestination(options.db, destinationId);
 
     const bodies = requestBodies(options.events / 100, 100);
     let accepted = 0;
@@ -67,26 +67,23 @@ export async function measureDelivery(options: DeliveryBenchOptions): Promise<De
       for (const answer of answers) accepted += ((await answer.json()) as { accepted?: number }).accepted ?? 0;
     }
     const counted = async (sql: string) => Number(((await options.db.query(sql, [application.id])) as { n: string }[])[0]!.n);
-    while ((await counted('SELECT (SELECT count(*) FROM events WHERE application_id = $1) + (SELECT count(*) FROM event_errors WHERE application_id = $1) AS n')) < accepted) {
-      await sleep(100);
-    }
+    const storedSql = 'SELECT (SELECT count(*) FROM events WHERE application_id = $1) + (SELECT count(*) FROM event_errors WHERE application_id = $1) AS n';
+    await waitUntil(async () => (await counted(storedSql)) >= accepted, 'the delivery events to be stored');
     // invalid events are kept in event_errors and never published
     const valid = await counted('SELECT count(*) AS n FROM events WHERE application_id = $1');
     await withChannel(options.amqpUrl, async (channel) => {
-      while ((await channel.checkQueue(destinationQueueName(options.topology, destinationId))).messageCount < valid) await sleep(100);
+      const queued = async () => (await channel.checkQueue(destinationQueueName(options.topology, destinationId))).messageCount;
+      await waitUntil(async () => (await queued()) >= valid, "the destination's queue to fill");
     });
 
     const before = await received();
     await withChannel(options.amqpUrl, (channel) => startDestination(options.db, channel, options.topology, destinationId));
-    let first = await received();
-    while (first === before) {
-      await sleep(10);
-      first = await received();
-    }
+    let first = before;
+    await waitUntil(async () => (first = await received()) > before, 'the first delivery', 60_000, 10);
     const started = performance.now();
-    while ((await received()) < before + valid) await sleep(20);
+    await waitUntil(async () => (await received()) >= before + valid, 'every delivery', 300_000, 20);
     const deliveriesPerSecond = (before + valid - first) / ((performance.now() - started) / 1000);
-    return { deliveriesPerSecond, directPerSecond: direct.requestsPerSecond, delivered: valid };
+    return { deliveriesPerSecond, directPerSecond: direct.requestsPerSecond, delivered: valid, accepted };
   } finally {
     await receiver.stop();
   }

@@ -19,7 +19,7 @@ import {
 import { measureConcurrentConfirms, measureConfirmedPublish, measureMultiRowInsert } from './baselines.js';
 import { measureDelivery, type DeliveryBench } from './delivery.js';
 import type { LoadResult, LoadSpec } from './http-load.js';
-import { firstLine, freePort, repositoryRoot, runNode, startNode, waitForHealth } from './processes.js';
+import { firstLine, freePort, repositoryRoot, runNode, startNode, waitForHealth, waitUntil } from './processes.js';
 import { machine, markdownTable, type Row } from './report.js';
 import { requestBodies } from './sample-events.js';
 
@@ -41,7 +41,7 @@ const topology = topologyFor({ AMQP_PREFIX: prefix, AMQP_DELIVERY_LIMIT: 10 });
 const secret = randomBytes(32).toString('base64url');
 const env = { NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, AMQP_URL: amqpUrl, AMQP_PREFIX: prefix, JWT_SECRET: secret };
 const work = mkdtempSync(join(tmpdir(), 'argus-bench-'));
-const steps = 11;
+const steps = 10;
 /** The worker's default DELIVERY_CONCURRENCY, which the delivery baseline matches. */
 const deliveryConcurrency = 16;
 const deliveryEvents = Number(process.env.BENCH_DELIVERY_EVENTS ?? 20_000);
@@ -146,7 +146,7 @@ try {
   progress('loss check: every id answered 202 is stored exactly once');
   await api.stop();
   await worker.stop();
-  Object.assign(checks, await lossCheck(total));
+  Object.assign(checks, await lossCheck(total + delivery.accepted));
 
   const accepted = (result: LoadResult) => result.statuses['202'] ?? 0;
   const failed = (result: LoadResult) => result.requests - accepted(result) + result.errors;
@@ -186,16 +186,13 @@ async function storedCount(): Promise<number> {
   return Number(row!.stored);
 }
 
-async function waitStored(expected: number): Promise<void> {
-  while ((await storedCount()) < expected) await sleep(200);
+function waitStored(expected: number): Promise<void> {
+  return waitUntil(async () => (await storedCount()) >= expected, `${expected} events to be stored`, 600_000, 200);
 }
 
 async function measureDrain(expected: number): Promise<number> {
-  let first = await storedCount();
-  while (first === 0) {
-    await sleep(20);
-    first = await storedCount();
-  }
+  let first = 0;
+  await waitUntil(async () => (first = await storedCount()) > 0, 'the worker to store its first events', 60_000, 20);
   const started = performance.now();
   await waitStored(expected);
   return (expected - first) / ((performance.now() - started) / 1000);
@@ -203,7 +200,7 @@ async function measureDrain(expected: number): Promise<number> {
 
 function sampleQueueDepth(samples: number[]): { stop(): void } {
   let stopped = false;
-  void (async () => {
+  (async () => {
     const connection = await amqp.connect(amqpUrl);
     const channel = await connection.createChannel();
     while (!stopped) {
@@ -211,7 +208,7 @@ function sampleQueueDepth(samples: number[]): { stop(): void } {
       await sleep(1000);
     }
     await connection.close();
-  })();
+  })().catch((error: unknown) => process.stderr.write(`queue depth sampling stopped: ${String(error)}\n`));
   return { stop: () => void (stopped = true) };
 }
 

@@ -43,14 +43,18 @@ export async function runNode(script: string, args: string[]): Promise<string> {
   return output;
 }
 
-export async function waitForHealth(url: string, timeoutMs = 30_000): Promise<void> {
+/** Polls `condition` until it holds; a bench step that never ends fails with `what` instead of hanging. */
+export async function waitUntil(condition: () => Promise<boolean>, what: string, timeoutMs = 300_000, pollMs = 100): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const healthy = await fetch(url).then((response) => response.ok, () => false);
-    if (healthy) return;
-    await sleep(100);
+    if (await condition()) return;
+    await sleep(pollMs);
   }
-  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+  throw new Error(`waited ${timeoutMs} ms for ${what}`);
+}
+
+export function waitForHealth(url: string, timeoutMs = 30_000): Promise<void> {
+  return waitUntil(() => fetch(url).then((response) => response.ok, () => false), `${url} to answer`, timeoutMs);
 }
 
 export async function freePort(): Promise<number> {

@@ -7,7 +7,8 @@ import type { DestinationFilter } from './filter.js';
 import { generateSigningSecret } from './signing-secret.js';
 import { assertDestinationQueue, destinationQueueName } from './topology.js';
 
-export type DestinationInput = { name: string; url: string; filter: DestinationFilter };
+/** `state`: running unless told; a destination created stopped collects its events until started. */
+export type DestinationInput = { name: string; url: string; filter: DestinationFilter; state?: 'running' | 'stopped' };
 
 /** The filter names an application that does not exist. */
 export class UnknownFilterApplication extends Error {
@@ -49,7 +50,7 @@ export async function createDestination(
       filterCategory: input.filter.category,
       filterName: input.filter.name,
       signingSecret,
-      state: 'running',
+      state: input.state ?? 'running',
     });
   } catch (error) {
     // no row: nothing would ever consume the queue, which would keep every event
