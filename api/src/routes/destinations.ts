@@ -24,7 +24,7 @@ import {
 } from '../destination-schemas.js';
 import { notFound } from '../errors.js';
 import type { Publisher } from '../publisher.js';
-import { asyncRoute, errorResponse, parseInput, requireJson, type Describe } from './read-access.js';
+import { asyncRoute, authenticatedErrorResponses, errorResponse, parseInput, requireJson, type Describe } from './read-access.js';
 
 export type DestinationRouteDeps = {
   db: DataSource;
@@ -139,11 +139,7 @@ function destinationView(destination: Destination) {
   };
 }
 
-const adminErrors = {
-  401: errorResponse('missing, malformed, foreign, expired or revoked token'),
-  403: errorResponse('the token lacks the `admin` scope'),
-  500: errorResponse('unexpected failure; the request id identifies it in the logs'),
-};
+const adminErrors = { 403: errorResponse('the token lacks the `admin` scope'), ...authenticatedErrorResponses };
 const notJson = { 415: errorResponse('not application/json') };
 const unknownDestination = { 404: errorResponse('no such destination'), 400: errorResponse('the id is not a UUID') };
 const brokerDown = { 503: errorResponse('the message broker is unreachable; retry after `Retry-After` seconds') };

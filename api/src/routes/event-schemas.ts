@@ -21,7 +21,7 @@ import {
   schemaVersionParams,
   schemaVersionSchema,
 } from '../registry-schemas.js';
-import { asyncRoute, errorResponse, parseInput, requireJson, type Describe } from './read-access.js';
+import { asyncRoute, authenticatedErrorResponses, errorResponse, parseInput, requireJson, type Describe } from './read-access.js';
 
 export type EventSchemaRouteDeps = { db: DataSource; authenticate: Authenticate; schemaCompiler: SchemaCompiler; maxSchemaBytes: number };
 
@@ -124,10 +124,9 @@ function versionBody(schema: EventSchema) {
 
 const schemaErrorResponses = {
   400: errorResponse('a parameter or the body is invalid; the message and `details` name it'),
-  401: errorResponse('missing, malformed, foreign, expired or revoked token'),
   403: errorResponse('the token lacks the `schema` scope, or `application_id` names another application without the `admin` scope'),
   404: errorResponse('no such kind, version or application'),
-  500: errorResponse('unexpected failure; the request id identifies it in the logs'),
+  ...authenticatedErrorResponses,
 };
 
 export const describeEventSchemaRoutes: Describe = (registry) => {

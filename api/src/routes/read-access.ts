@@ -18,12 +18,17 @@ export const errorResponse = (description: string): ResponseConfig => ({
   content: { 'application/json': { schema: errorBodySchema } },
 });
 
+/** Statuses every authenticated route can answer whatever it does. */
+export const authenticatedErrorResponses = {
+  401: errorResponse('missing, malformed, foreign, expired or revoked token'),
+  500: errorResponse('unexpected failure; the request id identifies it in the logs'),
+};
+
 /** Statuses every authenticated read can answer besides its own. */
 export const readErrorResponses = {
   400: errorResponse('a parameter is invalid; the message and `details` name it'),
-  401: errorResponse('missing, malformed, foreign, expired or revoked token'),
   403: errorResponse('the token lacks the `read` scope, or `application_id` was given without the `admin` scope'),
-  500: errorResponse('unexpected failure; the request id identifies it in the logs'),
+  ...authenticatedErrorResponses,
 };
 
 export type Describe = (registry: OpenAPIRegistry) => void;
