@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type Options, type RecoveringChannelModel } from 'amqplib';
 import type { Logger } from 'pino';
 
@@ -90,4 +91,24 @@ export function publishConfirmed(
   // outside the promise: a channel already closed throws here, to the caller, rather than into `confirmed`
   const written = channel.publish(exchange, routingKey, content, options, (error) => settle(error));
   return { written, confirmed };
+}
+
+/**
+ * Waits for `publishing` (confirmed publishes on `channel`), but no longer than `timeoutMs` and not
+ * past the channel's close: a broker that stops answering must not hold the caller for ever.
+ */
+export async function confirmedWithin<T>(channel: Channel, timeoutMs: number, publishing: () => Promise<T>): Promise<T> {
+  const work = publishing();
+  const settled = new AbortController();
+  const timeout = sleep(timeoutMs, undefined, { signal: settled.signal }).then(() => {
+    throw new PublishUnconfirmed(`the broker did not confirm within ${timeoutMs} ms`);
+  });
+  const closed = once(channel, 'close', { signal: settled.signal }).then(() => {
+    throw new PublishUnconfirmed('the broker closed the channel');
+  });
+  try {
+    return await Promise.race([work, timeout, closed]);
+  } finally {
+    settled.abort();
+  }
 }

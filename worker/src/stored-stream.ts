@@ -1,7 +1,6 @@
-import { once } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChannelModel, ConfirmChannel } from 'amqplib';
 import {
+  confirmedWithin,
   drained,
   publishConfirmed,
   PublishUnconfirmed,
@@ -57,18 +56,7 @@ export function createStoredEventStream(options: { exchange: string; confirmTime
       if (events.length === 0) return;
       const target = channel;
       if (!target) throw new PublishUnconfirmed('not connected to the broker');
-      const settled = new AbortController();
-      const timeout = sleep(options.confirmTimeoutMs, undefined, { signal: settled.signal }).then(() => {
-        throw new PublishUnconfirmed('the broker did not confirm stored events in time');
-      });
-      const closed = once(target, 'close', { signal: settled.signal }).then(() => {
-        throw new PublishUnconfirmed('the broker closed the channel');
-      });
-      try {
-        await Promise.race([publishAll(target, events), timeout, closed]);
-      } finally {
-        settled.abort();
-      }
+      await confirmedWithin(target, options.confirmTimeoutMs, () => publishAll(target, events));
     },
 
     close() {
