@@ -16,7 +16,6 @@ import {
   deadLetter,
   holdFailedEvent,
   loadHeldSessions,
-  recordFailedAttempt,
   removeFromBacklog,
 } from './backlog.js';
 import type { DeliveryProgress } from './progress.js';
@@ -181,7 +180,7 @@ export async function startDestinationConsumer(options: DestinationConsumerOptio
           continue;
         }
         const dueAt = await scheduleWakeUp(sessionId, attempts);
-        await recordFailedAttempt(db, entry.seq, { attempts, dueAt, failure: outcome });
+        await holdFailedEvent(db, destination.id, entry.event, { attempts, dueAt, failure: outcome });
         sessions.set(sessionId, dueAt);
         return;
       }
