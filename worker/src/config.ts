@@ -29,7 +29,7 @@ export const workerConfigShape = {
   WORKER_METRICS_PORT: int().min(0).max(65535).default(9101),
   WORKER_METRICS_HOST: z.string().default('0.0.0.0'),
 
-  /** 'false' leaves delivery to destinations to other workers (or to none). An enum: z.coerce.boolean reads "false" as true. */
+  /** 'false' leaves delivery to destinations to other workers (or to none). A stringbool: z.coerce.boolean would read "false" as true. */
   DELIVERY_ENABLED: z.stringbool().default(true),
   /** How often the destinations table is read: a destination stopped or started takes effect within this time. */
   DESTINATION_REFRESH_MS: int().positive().default(1000),
