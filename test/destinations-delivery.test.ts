@@ -28,7 +28,7 @@ describe('delivery to webhook destinations', () => {
 
     const formSubmit = sampleEvent({ session_id: randomUUID(), category: 'form interaction', name: 'submit', data: { host: 'h', path: '/', form: { a: 1 } } });
     const [click, submit] = (await accept(delivery.stack, app.token, [sampleEvent({ session_id: randomUUID() }), formSubmit])) as [string, string];
-    await accept(delivery.stack, app.token, [sampleEvent({ session_id: randomUUID(), data: { host: 'h' } })]); // invalid: never delivered
+    const [invalid] = (await accept(delivery.stack, app.token, [sampleEvent({ session_id: randomUUID(), data: { host: 'h' } })])) as [string]; // never delivered
 
     const allDeliveries = await receivedAll(all, [click, submit], 15_000, 'both events at the first receiver');
     const [formDelivery] = await receivedAll(forms, [submit], 15_000, 'the form submit at the second receiver');
@@ -51,6 +51,14 @@ describe('delivery to webhook destinations', () => {
     expect(detail.last_success_at).not.toBeNull();
     const metrics = await (await fetch(delivery.metricsUrl)).text();
     expect(Number(/argus_worker_deliveries_total\{outcome="delivered"\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThanOrEqual(3);
+    // the invalid event was handled (kept as an error) and only the two valid ones reached the receiver
+    await eventually(
+      async () => ((await delivery.stack.database.db.query('SELECT 1 FROM event_errors WHERE event_id = $1', [invalid])).length === 1 ? true : undefined),
+      15_000,
+      'the invalid event to be kept as an error',
+    );
+    expect([...acceptedIds(all)].sort()).toEqual([click, submit].sort());
+    expect(all.received.map((delivery) => delivery.event.id)).not.toContain(invalid);
   });
 
   it('keeps delivering to one receiver while another is down, then delivers the backlog in each session\'s order', async () => {
@@ -63,7 +71,10 @@ describe('delivery to webhook destinations', () => {
     const first = sessionEvents(4);
     const second = sessionEvents(4, Date.parse('2023-01-01T10:00:00Z'));
     // one request, sessions interleaved and out of time order: the worker publishes a batch in timestamp order
-    const ids = await accept(delivery.stack, app.token, [first[2], second[0], first[0], second[3], first[1], second[1], first[3], second[2]]);
+    const interleaved = [first[2], second[0], first[0], second[3], first[1], second[1], first[3], second[2]];
+    const ids = await accept(delivery.stack, app.token, interleaved);
+    // the first of each session in time: the first to be sent, refused and held
+    const heads = [first[0], second[0]].map((event) => ids[interleaved.indexOf(event)]!);
     const later = sessionEvents(2, Date.parse('2023-01-01T09:10:00Z'), first[0]!.session_id);
     ids.push(...(await accept(delivery.stack, app.token, later)));
 
@@ -74,16 +85,25 @@ describe('delivery to webhook destinations', () => {
       'both sessions to be held back for the receiver that is down',
     );
 
+    // back, but refusing at first: each session's held head is attempted and refused, then taken on a later attempt
+    flaky.answerWith(() => ({ status: 503 }));
     await flaky.up();
-    await receivedAll(flaky, ids, 20_000, 'the backlog once the receiver is back');
+    await eventually(
+      async () => (new Set(flaky.received.map((delivery) => delivery.event.session_id)).size === 2 ? true : undefined),
+      20_000,
+      "each session's head to be refused once",
+    );
+    flaky.answerWith(() => ({ status: 204 }));
+    await receivedAll(flaky, ids, 20_000, 'the backlog once the receiver takes it');
     const timestamps = new Map(flaky.accepted().map((delivery) => [delivery.event.id, delivery.event]));
     for (const sessionId of [first[0]!.session_id, second[0]!.session_id]) {
       const order = acceptedIds(flaky).map((id) => timestamps.get(id)!).filter((event) => event.session_id === sessionId).map((event) => event.timestamp);
       expect(order).toEqual([...order].sort());
       expect(order.length).toBe(sessionId === first[0]!.session_id ? 6 : 4);
     }
-    // every retry of an event carried the same delivery id
+    // every retry of an event carried the same delivery id; each session's head was sent at least twice
     for (const id of ids) expect(new Set(flaky.received.filter((delivery) => delivery.event.id === id).map((delivery) => delivery.headers['webhook-id'])).size).toBe(1);
+    for (const head of heads) expect(flaky.received.filter((delivery) => delivery.event.id === head).length).toBeGreaterThanOrEqual(2);
     await delivery.destinations.detailWhen(
       toFlaky.id,
       (body) => body.backlog.held_events === 0 && body.failing_since === null && body.failed_attempts > 0,

@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import amqp from 'amqplib';
+import { destinationQueueName, republishDeadLetters } from '@argus/shared';
 import { eventually } from '@argus/shared/testing';
 import { accept, acceptedIds, receivedAll, sessionEvents, useDeliveryStack } from './support/destinations.js';
 
@@ -82,6 +84,37 @@ describe('destinations that fail, and the destinations api', () => {
     const rest = ids.filter((id) => !lettered.includes(id));
     await receivedAll(broken, rest, 15_000, 'the backlog after the start');
     expect(acceptedIds(broken)).toEqual(rest);
+  });
+
+  it("republishes dead letters into their destination's queue even after the queue was deleted", async () => {
+    const app = await delivery.application();
+    const failing = await delivery.receiver();
+    failing.answerWith(() => ({ status: 503 }));
+    const destination = await delivery.destinations.create({ url: failing.url, filter: { application_id: app.applicationId } });
+    const [eventId] = await accept(delivery.stack, app.token, sessionEvents(1));
+    await deadLettersWhen(destination.id, 1);
+    await delivery.destinations.call('POST', `/destinations/${destination.id}/stop`);
+    await eventually(async () => ((await delivery.destinations.consumerCount(destination.id)) === 0 ? true : undefined), 5_000, 'its consumer to be cancelled');
+
+    const { db } = delivery.stack.database;
+    const [letter] = (await db.query('SELECT id::text AS id FROM destination_dead_letters WHERE destination_id = $1', [destination.id])) as { id: string }[];
+    const queue = destinationQueueName(delivery.stack.broker.topology, destination.id);
+    const connection = await amqp.connect(delivery.stack.broker.url);
+    try {
+      const channel = await connection.createConfirmChannel();
+      await channel.deleteQueue(queue);
+      expect(await republishDeadLetters(db, channel, delivery.stack.broker.topology, [letter!.id])).toBe(1);
+    } finally {
+      await connection.close();
+    }
+    const [marked] = (await db.query('SELECT replayed_at IS NOT NULL AS replayed FROM destination_dead_letters WHERE id = $1', [letter!.id])) as { replayed: boolean }[];
+    expect(marked?.replayed).toBe(true);
+
+    // what the queue holds is delivered once the destination runs again: the letter was not dropped
+    failing.answerWith(() => ({ status: 200 }));
+    await delivery.destinations.call('POST', `/destinations/${destination.id}/start`);
+    await receivedAll(failing, [eventId!], 15_000, 'the republished dead letter');
+    expect(acceptedIds(failing)).toEqual([eventId]);
   });
 
   describe('the api', () => {

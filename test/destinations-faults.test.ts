@@ -58,6 +58,8 @@ describe('delivery when a worker dies', () => {
       webhookIds.set(delivery.event.id, (webhookIds.get(delivery.event.id) ?? new Set()).add(String(delivery.headers['webhook-id'])));
     }
     for (const id of ids) expect(webhookIds.get(id)?.size).toBe(1);
+    // the kill left deliveries unanswered, so unacked: the second worker sent them again
+    expect(receiver.received.length).toBeGreaterThan(ids.length);
     // a repeat comes before the next event of its session, so each session was first received in order
     const firstReceived = [...new Set(receiver.accepted().map((delivery) => delivery.event.id))];
     for (const session of sessions) {

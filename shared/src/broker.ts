@@ -1,4 +1,6 @@
-import amqp, { type Channel, type ChannelModel, type RecoveringChannelModel } from 'amqplib';
+import { once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type Options, type RecoveringChannelModel } from 'amqplib';
 import type { Logger } from 'pino';
 
 export type BrokerConnection = RecoveringChannelModel;
@@ -43,4 +45,70 @@ export function recoverConnectionWhenClosed(model: ChannelModel, channel: Channe
   channel.on('close', () => {
     if (!isStopping()) model.close().catch(() => {});
   });
+}
+
+/** The broker did not confirm a publish: not connected, the channel closed, a nack, or no confirm in time. Retrying may help. */
+export class PublishUnconfirmed extends Error {
+  override name = 'PublishUnconfirmed';
+}
+
+/**
+ * Resolves once the channel's write buffer has drained; rejects if the channel closes first, which
+ * would otherwise leave a publisher parked on a full buffer for ever.
+ */
+export async function drained(channel: Channel): Promise<void> {
+  const settled = new AbortController();
+  try {
+    await Promise.race([
+      once(channel, 'drain', { signal: settled.signal }),
+      once(channel, 'close', { signal: settled.signal }).then(() => {
+        throw new PublishUnconfirmed('the broker closed the channel');
+      }),
+    ]);
+  } finally {
+    settled.abort();
+  }
+}
+
+/**
+ * Publishes one message on a confirm channel. `written` is false when the socket's buffer is full
+ * (wait for `drained` before the next). `confirmed` has a handler from the start: a channel that
+ * closes while the caller is still publishing rejects it before anyone awaits it, and an unhandled
+ * rejection would end the process.
+ */
+export function publishConfirmed(
+  channel: ConfirmChannel,
+  exchange: string,
+  routingKey: string,
+  content: Buffer,
+  options: Options.Publish,
+): { written: boolean; confirmed: Promise<void> } {
+  let settle: (error: Error | null) => void = () => {};
+  const confirmed = new Promise<void>((resolve, reject) => {
+    settle = (error) => (error ? reject(new PublishUnconfirmed(`the broker did not confirm a message: ${error.message}`)) : resolve());
+  });
+  confirmed.catch(() => {});
+  // outside the promise: a channel already closed throws here, to the caller, rather than into `confirmed`
+  const written = channel.publish(exchange, routingKey, content, options, (error) => settle(error));
+  return { written, confirmed };
+}
+
+/**
+ * Waits for `publishing` (confirmed publishes on `channel`), but no longer than `timeoutMs` and not
+ * past the channel's close: a broker that stops answering must not hold the caller for ever.
+ */
+export async function confirmedWithin<T>(channel: Channel, timeoutMs: number, publishing: () => Promise<T>): Promise<T> {
+  const work = publishing();
+  const settled = new AbortController();
+  const timeout = sleep(timeoutMs, undefined, { signal: settled.signal }).then(() => {
+    throw new PublishUnconfirmed(`the broker did not confirm within ${timeoutMs} ms`);
+  });
+  const closed = once(channel, 'close', { signal: settled.signal }).then(() => {
+    throw new PublishUnconfirmed('the broker closed the channel');
+  });
+  try {
+    return await Promise.race([work, timeout, closed]);
+  } finally {
+    settled.abort();
+  }
 }

@@ -87,7 +87,7 @@ export type DeliveryStack = {
 };
 
 /** The test stack with a worker that delivers, configured by `workerEnv`. */
-export async function startDeliveryStack(workerEnv: Record<string, string>): Promise<DeliveryStack> {
+async function startDeliveryStack(workerEnv: Record<string, string>): Promise<DeliveryStack> {
   const stack = await startStack();
   const { metricsUrl } = await stack.startWorker(workerEnv);
   const destinations = await destinationsClient(stack);

@@ -17,7 +17,11 @@ export const workerConfigShape = {
   SCHEMA_REFRESH_MS: int().positive().default(2000),
   DB_RETRY_INITIAL_MS: int().positive().default(200),
   DB_RETRY_MAX_MS: int().positive().default(10_000),
-  /** How long the broker may take to confirm a batch's stored events before publishing them is retried. */
+  /**
+   * How long the broker may take to confirm a batch's stored events before publishing them is
+   * retried. Delivery's wake-ups wait as long for theirs: past it, the destination's consumer
+   * restarts and the message in hand comes again.
+   */
   STREAM_CONFIRM_TIMEOUT_MS: int().positive().default(10_000),
   /** How long stopping waits for batches in hand to commit before leaving them to redelivery. */
   STOP_GRACE_MS: int().nonnegative().default(5000),
@@ -25,7 +29,7 @@ export const workerConfigShape = {
   WORKER_METRICS_PORT: int().min(0).max(65535).default(9101),
   WORKER_METRICS_HOST: z.string().default('0.0.0.0'),
 
-  /** 'false' leaves delivery to destinations to other workers (or to none). An enum: z.coerce.boolean reads "false" as true. */
+  /** 'false' leaves delivery to destinations to other workers (or to none). A stringbool: z.coerce.boolean would read "false" as true. */
   DELIVERY_ENABLED: z.stringbool().default(true),
   /** How often the destinations table is read: a destination stopped or started takes effect within this time. */
   DESTINATION_REFRESH_MS: int().positive().default(1000),

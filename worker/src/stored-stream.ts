@@ -1,16 +1,18 @@
-import { once } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChannelModel, ConfirmChannel } from 'amqplib';
-import { recoverConnectionWhenClosed, storedEventRoutingKey, type StoredEventMessage } from '@argus/shared';
-
-export class StreamUnavailable extends Error {
-  override name = 'StreamUnavailable';
-}
+import {
+  confirmedWithin,
+  drained,
+  publishConfirmed,
+  PublishUnconfirmed,
+  recoverConnectionWhenClosed,
+  storedEventRoutingKey,
+  type StoredEventMessage,
+} from '@argus/shared';
 
 export type StoredEventStream = {
   /** Opens the publishing channel on a (re)connected broker connection. */
   open(model: ChannelModel): Promise<void>;
-  /** Resolves once the broker confirmed every event; rejects with StreamUnavailable otherwise. */
+  /** Resolves once the broker confirmed every event; rejects with PublishUnconfirmed otherwise. */
   publish(events: readonly StoredEventMessage[]): Promise<void>;
   close(): void;
 };
@@ -27,21 +29,15 @@ export function createStoredEventStream(options: { exchange: string; confirmTime
   async function publishAll(target: ConfirmChannel, events: readonly StoredEventMessage[]): Promise<void> {
     const confirms: Promise<void>[] = [];
     for (const event of events) {
-      const content = Buffer.from(JSON.stringify(event));
-      let flushed = false;
-      confirms.push(
-        new Promise((resolve, reject) => {
-          flushed = target.publish(
-            options.exchange,
-            storedEventRoutingKey(event),
-            content,
-            { persistent: true, contentType: 'application/json', messageId: event.id, type: `${event.category}/${event.name}` },
-            (error) => (error ? reject(new StreamUnavailable('the broker did not confirm a stored event')) : resolve()),
-          );
-        }),
-      );
+      const { written, confirmed } = publishConfirmed(target, options.exchange, storedEventRoutingKey(event), Buffer.from(JSON.stringify(event)), {
+        persistent: true,
+        contentType: 'application/json',
+        messageId: event.id,
+        type: `${event.category}/${event.name}`,
+      });
+      confirms.push(confirmed);
       // the socket's buffer is full: let it drain rather than queue the whole batch in memory
-      if (!flushed) await once(target, 'drain');
+      if (!written) await drained(target);
     }
     await Promise.all(confirms);
   }
@@ -59,19 +55,8 @@ export function createStoredEventStream(options: { exchange: string; confirmTime
     async publish(events) {
       if (events.length === 0) return;
       const target = channel;
-      if (!target) throw new StreamUnavailable('not connected to the broker');
-      const settled = new AbortController();
-      const timeout = sleep(options.confirmTimeoutMs, undefined, { signal: settled.signal }).then(() => {
-        throw new StreamUnavailable('the broker did not confirm stored events in time');
-      });
-      const closed = once(target, 'close', { signal: settled.signal }).then(() => {
-        throw new StreamUnavailable('the broker closed the channel');
-      });
-      try {
-        await Promise.race([publishAll(target, events), timeout, closed]);
-      } finally {
-        settled.abort();
-      }
+      if (!target) throw new PublishUnconfirmed('not connected to the broker');
+      await confirmedWithin(target, options.confirmTimeoutMs, () => publishAll(target, events));
     },
 
     close() {

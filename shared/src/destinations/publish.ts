@@ -1,5 +1,5 @@
-import { once } from 'node:events';
 import type { ConfirmChannel } from 'amqplib';
+import { drained } from '../broker.js';
 import type { StoredEventMessage } from '../stored-events.js';
 import type { Topology } from '../topology.js';
 
@@ -20,7 +20,8 @@ export async function publishToDestination(
       messageId: event.id,
       type: `${event.category}/${event.name}`,
     });
-    if (!flushed) await once(channel, 'drain');
+    // a channel that closes meanwhile rejects here rather than leave the caller without an answer
+    if (!flushed) await drained(channel);
   }
   await channel.waitForConfirms();
 }

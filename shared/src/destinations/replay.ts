@@ -3,11 +3,14 @@ import type { DataSource } from 'typeorm';
 import type { Destination } from '../entities/destination.js';
 import { storedEventColumns, type StoredEventMessage } from '../stored-events.js';
 import type { Topology } from '../topology.js';
+import type { DestinationFilter } from './filter.js';
 import { destinationFilterOf } from './operations.js';
 import { publishToDestination } from './publish.js';
 import { assertDestinationQueue } from './topology.js';
 
 const replayPageSize = 500;
+
+type DestinationFilterColumns = Pick<Destination, 'filterApplicationId' | 'filterCategory' | 'filterName'>;
 
 /**
  * Sends a destination the stored events with a timestamp at or after `from` that its filter
@@ -45,16 +48,28 @@ export async function replayDestinationFrom(
 
 /**
  * Sends dead letters to their destination's queue again, as new deliveries with fresh attempts.
- * They are marked after the broker confirmed; the rows stay (a dead letter is history).
+ * Each destination's queue is declared first, as a replay's is: the delivery exchange drops what
+ * no queue takes, and the broker confirms it all the same. The letters are marked after the broker
+ * confirmed; the rows stay (a dead letter is history).
  */
 export async function republishDeadLetters(db: DataSource, channel: ConfirmChannel, topology: Topology, ids: readonly string[]): Promise<number> {
-  const rows: { id: string; destination_id: string; event: StoredEventMessage }[] = await db.query(
-    'SELECT id::text AS id, destination_id, event FROM destination_dead_letters WHERE id = ANY($1::bigint[]) ORDER BY destination_dead_letters.id',
+  const rows: (DestinationFilterColumns & { id: string; destination_id: string; event: StoredEventMessage })[] = await db.query(
+    `SELECT l.id::text AS id, l.destination_id, l.event, d.filter_application_id AS "filterApplicationId",
+            d.filter_category AS "filterCategory", d.filter_name AS "filterName"
+     FROM destination_dead_letters l JOIN destinations d ON d.id = l.destination_id
+     WHERE l.id = ANY($1::bigint[]) ORDER BY l.id`,
     [ids],
   );
-  const byDestination = new Map<string, StoredEventMessage[]>();
-  for (const row of rows) byDestination.set(row.destination_id, [...(byDestination.get(row.destination_id) ?? []), row.event]);
-  for (const [destinationId, events] of byDestination) await publishToDestination(channel, topology, destinationId, events);
+  const byDestination = new Map<string, { filter: DestinationFilter; events: StoredEventMessage[] }>();
+  for (const row of rows) {
+    let letters = byDestination.get(row.destination_id);
+    if (!letters) byDestination.set(row.destination_id, (letters = { filter: destinationFilterOf(row), events: [] }));
+    letters.events.push(row.event);
+  }
+  for (const [destinationId, { filter, events }] of byDestination) {
+    await assertDestinationQueue(channel, topology, { id: destinationId, filter });
+    await publishToDestination(channel, topology, destinationId, events);
+  }
   await db.query('UPDATE destination_dead_letters SET replayed_at = now() WHERE id = ANY($1::bigint[])', [rows.map((row) => row.id)]);
   return rows.length;
 }

@@ -1,5 +1,5 @@
 import type { StoredEventMessage } from '@argus/shared';
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { FailedDelivery } from './webhook.js';
 
 /** An event held in a session's backlog, in `seq` order. */
@@ -24,7 +24,7 @@ export async function appendToBacklog(db: DataSource, destinationId: string, eve
   );
 }
 
-/** The first event of a session to fail: it heads the session's backlog until its wake-up. */
+/** An event that failed, the first of its session or one held already: it heads the session's backlog until its wake-up. */
 export async function holdFailedEvent(
   db: DataSource,
   destinationId: string,
@@ -48,18 +48,8 @@ export async function backlogPage(db: DataSource, destinationId: string, session
   );
 }
 
-export async function removeFromBacklog(db: DataSource, seq: string): Promise<void> {
+export async function removeFromBacklog(db: DataSource | EntityManager, seq: string): Promise<void> {
   await db.query('DELETE FROM delivery_backlog WHERE seq = $1', [seq]);
-}
-
-export async function recordFailedAttempt(db: DataSource, seq: string, retry: { attempts: number; dueAt: number; failure: FailedDelivery }): Promise<void> {
-  await db.query('UPDATE delivery_backlog SET attempts = $2, next_attempt_at = $3, last_status = $4, last_error = $5 WHERE seq = $1', [
-    seq,
-    retry.attempts,
-    new Date(retry.dueAt),
-    retry.failure.status,
-    retry.failure.error,
-  ]);
 }
 
 /**
@@ -81,6 +71,6 @@ export async function deadLetter(
              refused_by_receiver = EXCLUDED.refused_by_receiver, dead_lettered_at = now(), replayed_at = NULL`,
       [destinationId, event.id, event.session_id, JSON.stringify(event), final.attempts, final.failure.status, final.failure.error, final.failure.noRetry],
     );
-    if (final.backlogSeq !== undefined) await tx.query('DELETE FROM delivery_backlog WHERE seq = $1', [final.backlogSeq]);
+    if (final.backlogSeq !== undefined) await removeFromBacklog(tx, final.backlogSeq);
   });
 }

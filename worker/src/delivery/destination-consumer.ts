@@ -16,7 +16,6 @@ import {
   deadLetter,
   holdFailedEvent,
   loadHeldSessions,
-  recordFailedAttempt,
   removeFromBacklog,
 } from './backlog.js';
 import type { DeliveryProgress } from './progress.js';
@@ -51,7 +50,6 @@ export type DestinationConsumerOptions = {
   settings: DeliverySettings;
   observe: (result: DeliveryResult) => void;
   log: Logger;
-  now?: () => number;
 };
 
 export type DestinationConsumer = {
@@ -87,7 +85,6 @@ class ChannelGone extends Error {
  */
 export async function startDestinationConsumer(options: DestinationConsumerOptions): Promise<DestinationConsumer> {
   const { db, destination, send, progress, settings, observe, log } = options;
-  const now = options.now ?? Date.now;
   const channel: Channel = await options.model.createChannel();
   let alive = true;
   let accepting = true;
@@ -157,7 +154,7 @@ export async function startDestinationConsumer(options: DestinationConsumerOptio
   async function handleWakeUp(sessions: Map<string, number>, sessionId: string): Promise<void> {
     const dueAt = sessions.get(sessionId);
     // not held (its backlog was delivered) or a duplicate ahead of time: the wake-up has nothing to do
-    if (dueAt === undefined || dueAt - now() > earlyWakeUpToleranceMs) return;
+    if (dueAt === undefined || dueAt - Date.now() > earlyWakeUpToleranceMs) return;
     await deliverBacklog(sessions, sessionId);
   }
 
@@ -181,7 +178,7 @@ export async function startDestinationConsumer(options: DestinationConsumerOptio
           continue;
         }
         const dueAt = await scheduleWakeUp(sessionId, attempts);
-        await recordFailedAttempt(db, entry.seq, { attempts, dueAt, failure: outcome });
+        await holdFailedEvent(db, destination.id, entry.event, { attempts, dueAt, failure: outcome });
         sessions.set(sessionId, dueAt);
         return;
       }
@@ -208,7 +205,7 @@ export async function startDestinationConsumer(options: DestinationConsumerOptio
     const delayMs = settings.retryDelayMs(attempts);
     await options.wakeUps.schedule({ destinationId: destination.id, sessionId, level: attempts, delayMs });
     observe('retry_scheduled');
-    return now() + delayMs;
+    return Date.now() + delayMs;
   }
 
   function ack(message: ConsumeMessage): void {
@@ -243,12 +240,12 @@ export async function startDestinationConsumer(options: DestinationConsumerOptio
       if (!held || !alive || !accepting) return;
       const sessions = held;
       for (const [sessionId, dueAt] of sessions) {
-        if (now() - dueAt < settings.wakeUpGraceMs || lanes.busy(sessionId)) continue;
+        if (Date.now() - dueAt < settings.wakeUpGraceMs || lanes.busy(sessionId)) continue;
         log.warn({ destination: destination.id, session: sessionId }, 'a wake-up is overdue; delivering the held session now');
         lanes
           .run(sessionId, async () => {
             const due = sessions.get(sessionId);
-            if (alive && due !== undefined && now() - due >= settings.wakeUpGraceMs) await deliverBacklog(sessions, sessionId);
+            if (alive && due !== undefined && Date.now() - due >= settings.wakeUpGraceMs) await deliverBacklog(sessions, sessionId);
           })
           .catch(fail);
       }

@@ -26,18 +26,18 @@ export type DeliveryProgress = {
  * a delivery costs no write of its own. `failing_since` (what the circuit breaker reads) is the
  * first failure with no success after it.
  */
-export function createDeliveryProgress(destinationId: string, now: () => Date = () => new Date()): DeliveryProgress {
+export function createDeliveryProgress(destinationId: string): DeliveryProgress {
   let pending = nothing();
   return {
     attempted(outcome) {
       if (outcome.kind === 'delivered') {
         pending.delivered += 1;
-        pending.lastSuccessAt = now();
+        pending.lastSuccessAt = new Date();
         pending.failingSince = null;
         pending.sawSuccess = true;
       } else {
         pending.failedAttempts += 1;
-        pending.lastFailure = { at: now(), status: outcome.status, error: outcome.error.slice(0, 1000) };
+        pending.lastFailure = { at: new Date(), status: outcome.status, error: outcome.error.slice(0, 1000) };
         pending.failingSince ??= pending.lastFailure.at;
       }
     },

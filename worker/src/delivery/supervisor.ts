@@ -72,13 +72,16 @@ export async function startDeliverySupervisor(options: DeliveryOptions): Promise
        FROM destinations`,
     );
     const wanted = new Map(rows.filter((row) => row.state === 'running').map((row) => [row.id, row]));
+    const retired: DestinationConsumer[] = [];
     for (const [id, running] of consumers) {
       const row = wanted.get(id);
       if (!row || !running.consumer.isAlive() || versionOf(row) !== running.version) {
         consumers.delete(id);
-        await running.consumer.stop();
+        retired.push(running.consumer);
       }
     }
+    // at once: each may wait its grace for deliveries in hand, and the replacements wait for them all
+    await Promise.all(retired.map((consumer) => consumer.stop()));
     const current = connected;
     if (!current) return;
     for (const [id, row] of wanted) {

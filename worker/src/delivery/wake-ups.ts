@@ -1,6 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChannelModel, ConfirmChannel } from 'amqplib';
-import { assertRetryQueue, recoverConnectionWhenClosed, retryLevelHeader, wakeUpMessageType, type Topology } from '@argus/shared';
+import { assertRetryQueue, confirmedWithin, publishConfirmed, recoverConnectionWhenClosed, retryLevelHeader, wakeUpMessageType, type Topology } from '@argus/shared';
 import { z } from 'zod';
 
 export type WakeUp = { destinationId: string; sessionId: string; level: number; delayMs: number };
@@ -38,31 +37,15 @@ export async function openWakeUps(model: ChannelModel, options: { topology: Topo
     async schedule(wakeUp) {
       await declare(wakeUp.level);
       const content = Buffer.from(JSON.stringify({ destination_id: wakeUp.destinationId, session_id: wakeUp.sessionId }));
-      const settled = new AbortController();
-      try {
-        await Promise.race([
-          new Promise<void>((resolve, reject) => {
-            channel.publish(
-              options.topology.deliveryRetryExchange,
-              wakeUp.destinationId,
-              content,
-              {
-                persistent: true,
-                expiration: String(wakeUp.delayMs),
-                type: wakeUpMessageType,
-                contentType: 'application/json',
-                headers: { [retryLevelHeader]: String(wakeUp.level) },
-              },
-              (error) => (error ? reject(new Error('the broker did not confirm a wake-up')) : resolve()),
-            );
-          }),
-          sleep(options.confirmTimeoutMs, undefined, { signal: settled.signal }).then(() => {
-            throw new Error('the broker did not confirm a wake-up in time');
-          }),
-        ]);
-      } finally {
-        settled.abort();
-      }
+      await confirmedWithin(channel, options.confirmTimeoutMs, () =>
+        publishConfirmed(channel, options.topology.deliveryRetryExchange, wakeUp.destinationId, content, {
+          persistent: true,
+          expiration: String(wakeUp.delayMs),
+          type: wakeUpMessageType,
+          contentType: 'application/json',
+          headers: { [retryLevelHeader]: String(wakeUp.level) },
+        }).confirmed,
+      );
     },
   };
 }

@@ -26,7 +26,7 @@ export function webhookId(destinationId: string, eventId: string): string {
 }
 
 /** The body: the same bytes on every attempt, so a receiver may also compare them. */
-export const webhookBody = (event: StoredEventMessage): string => JSON.stringify({ type: 'event.stored', timestamp: event.timestamp, data: event });
+const webhookBody = (event: StoredEventMessage): string => JSON.stringify({ type: 'event.stored', timestamp: event.timestamp, data: event });
 
 /**
  * A Standard Webhooks sender for one destination: POST the body with `webhook-id`,
@@ -35,13 +35,12 @@ export const webhookBody = (event: StoredEventMessage): string => JSON.stringify
  * error or the timeout is a failure, final when the receiver answers `Argus-No-Retry: true`.
  * Redirects are not followed: a receiver that moved must be told by changing the destination.
  */
-export function createWebhookSender(target: WebhookTarget, options: { timeoutMs: number; now?: () => Date }): SendWebhook {
+export function createWebhookSender(target: WebhookTarget, options: { timeoutMs: number }): SendWebhook {
   const signer = new Webhook(target.signingSecret);
-  const now = options.now ?? (() => new Date());
   return async (event) => {
     const id = webhookId(target.id, event.id);
     const body = webhookBody(event);
-    const sentAt = now();
+    const sentAt = new Date();
     try {
       const response = await fetch(target.url, {
         method: 'POST',

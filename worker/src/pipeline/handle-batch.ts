@@ -36,13 +36,14 @@ export function createBatchHandler(options: BatchHandlerOptions): HandleBatch {
   const store = async (plans: StorePlan[]) => {
     const batch = { events: plans.flatMap((plan) => plan.events), errors: plans.flatMap((plan) => plan.errors) };
     const result = await retryUntilDone('store a batch', () => storeBatch(db, batch), retry);
-    await retryUntilDone('publish stored events', () => publish(result), retry);
+    // once per batch, not again on each broker retry below
+    const names = await retryUntilDone('look up application names', () => applicationNames(db, result.events.map((event) => event.applicationId)), retry);
+    await retryUntilDone('publish stored events', () => publish(result.events, names), retry);
     log.debug({ requestIds: plans.flatMap((plan) => plan.requestIds), stored: result.stored, invalid: result.invalid }, 'stored messages');
     options.onStored?.(result, plans);
   };
-  const publish = async ({ events }: StoreResult) => {
+  const publish = async (events: StoreResult['events'], names: ReadonlyMap<string, string>) => {
     if (events.length === 0) return;
-    const names = await applicationNames(db, events.map((event) => event.applicationId));
     // in timestamp order (ISO text sorts as time), so that subscribers see a session's events of one batch in order
     const ordered = [...events].sort((a, b) => (a.timestamp < b.timestamp ? -1 : a.timestamp > b.timestamp ? 1 : 0));
     await stream.publish(ordered.map((event) => storedEventMessage(event, names.get(event.applicationId) ?? event.applicationId)));
