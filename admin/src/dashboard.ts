@@ -1,6 +1,4 @@
-import type { Topology } from '@argus/shared';
-import type { DataSource } from 'typeorm';
-import { withConfirmChannel } from './broker.js';
+import { withConfirmChannel, type DatabaseAndBroker } from './broker.js';
 
 export type DashboardStats = {
   eventsLastHour: number;
@@ -16,10 +14,8 @@ export type DashboardStats = {
   deadLetterDepth: number | null;
 };
 
-export type DashboardDependencies = { db: DataSource; amqpUrl: string; topology: Topology };
-
 /** Every figure reads an index on received_at over at most a day, never the whole table. */
-export async function dashboardStats(deps: DashboardDependencies): Promise<DashboardStats> {
+export async function dashboardStats(deps: DatabaseAndBroker): Promise<DashboardStats> {
   const [[counts], perMinute, queueDepth, deadLetterDepth] = await Promise.all([
     deps.db.query(`
       SELECT (SELECT count(*) FROM events WHERE received_at > now() - interval '1 hour')::int AS "eventsLastHour",
@@ -37,7 +33,7 @@ export async function dashboardStats(deps: DashboardDependencies): Promise<Dashb
   return { ...counts, invalidRate: arrived === 0 ? null : counts.errorsLastDay / arrived, perMinute, queueDepth, deadLetterDepth };
 }
 
-async function queueDepthOf(deps: DashboardDependencies, queue: string): Promise<number | null> {
+async function queueDepthOf(deps: DatabaseAndBroker, queue: string): Promise<number | null> {
   try {
     return await withConfirmChannel(deps.amqpUrl, async (channel) => (await channel.checkQueue(queue)).messageCount);
   } catch {

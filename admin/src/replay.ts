@@ -1,8 +1,5 @@
-import { encodeIngestMessage, encodeIngestRequest, type Topology } from '@argus/shared';
-import type { DataSource } from 'typeorm';
-import { withConfirmChannel } from './broker.js';
-
-export type ReplayDependencies = { db: DataSource; amqpUrl: string; topology: Topology };
+import { encodeIngestMessage, encodeIngestRequest } from '@argus/shared';
+import { withConfirmChannel, type DatabaseAndBroker } from './broker.js';
 
 type ReplayedRow = { id: string; event_id: string; application_id: string; raw: unknown; received_at: Date; replayed_at: Date };
 
@@ -16,7 +13,7 @@ export class ReplayFailed extends Error {
  * publish could overwrite a worker that had already stored the replay's new failure. If the broker
  * does not take every message, the marks are taken back and nothing counts as replayed.
  */
-export async function replayEventErrors(deps: ReplayDependencies, ids: readonly string[]): Promise<number> {
+export async function replayEventErrors(deps: DatabaseAndBroker, ids: readonly string[]): Promise<number> {
   const [rows]: [ReplayedRow[], number] = await deps.db.query(
     `UPDATE event_errors SET replayed_at = now() WHERE id = ANY($1::bigint[])
      RETURNING id, event_id, application_id, raw, received_at, replayed_at`,

@@ -5,17 +5,13 @@ import {
   replayDestinationFrom,
   startDestination,
   stopDestination,
-  type Topology,
 } from '@argus/shared';
 import type { ActionContext, ActionRequest, ActionResponse, ResourceWithOptions } from 'adminjs';
-import type { DataSource } from 'typeorm';
 import { z } from 'zod';
-import { withConfirmChannel } from '../broker.js';
+import { withConfirmChannel, type DatabaseAndBroker } from '../broker.js';
 import type { AdminComponents } from '../components.js';
 import { eventCount } from './replay-actions.js';
 import { RepositoryResource } from './repository-resource.js';
-
-export type DestinationAdminDeps = { db: DataSource; amqpUrl: string; topology: Topology };
 
 export const destinationsNavigation = { name: 'Destinations', icon: 'Send' };
 
@@ -36,7 +32,7 @@ const formError = (error: z.ZodError) => ({ notice: { message: error.issues.map(
  * Webhook destinations: created here with the secret shown once, started, stopped, replayed from a
  * time. Creating and starting declare the destination's queue, like the api does.
  */
-export function destinationsResource(deps: DestinationAdminDeps, components: AdminComponents): ResourceWithOptions {
+export function destinationsResource(deps: DatabaseAndBroker, components: AdminComponents): ResourceWithOptions {
   const recordOf = async (context: ActionContext, id: string) => (await context.resource.findOne(id))!.toJSON(context.currentAdmin);
   return {
     resource: new RepositoryResource(deps.db, Destination),

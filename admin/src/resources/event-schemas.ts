@@ -11,7 +11,7 @@ import type { ActionContext, ActionRequest, ActionResponse, BaseRecord, Resource
 import type { DataSource } from 'typeorm';
 import type { AdminComponents } from '../components.js';
 import { readOnly } from './read-only.js';
-import { RepositoryResource } from './repository-resource.js';
+import { RepositoryResource, uuidPattern } from './repository-resource.js';
 
 export type EventSchemaDependencies = { db: DataSource; compiler: SchemaCompiler };
 
@@ -87,7 +87,7 @@ async function registerFromForm(deps: EventSchemaDependencies, payload: Record<s
   const kind = context.record ? kindOf(context.record) : { applicationId: text(payload.applicationId), category: text(payload.category), name: text(payload.name) };
   const refuse = (message: string) => ({ notice: { message, type: 'error' as const } });
   if (!kind.category || !kind.name) return refuse('Give the category and the name of the kind');
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(kind.applicationId)) return refuse('The application id must be a UUID');
+  if (!uuidPattern.test(kind.applicationId)) return refuse('The application id must be a UUID');
   let schema: unknown;
   try {
     schema = JSON.parse(text(payload.schema));
