@@ -1,7 +1,7 @@
 import { encodeIngestMessage, encodeIngestRequest } from '@argus/shared';
 import { withConfirmChannel, type DatabaseAndBroker } from './broker.js';
 
-type ReplayedRow = { id: string; event_id: string; application_id: string; raw: unknown; received_at: Date; replayed_at: Date };
+type ReplayedRow = { id: string; event_id: string; application_id: string; raw: unknown; received_at: Date; replayed_at: string };
 
 export class ReplayFailed extends Error {
   override name = 'ReplayFailed';
@@ -16,7 +16,7 @@ export class ReplayFailed extends Error {
 export async function replayEventErrors(deps: DatabaseAndBroker, ids: readonly string[]): Promise<number> {
   const [rows]: [ReplayedRow[], number] = await deps.db.query(
     `UPDATE event_errors SET replayed_at = now() WHERE id = ANY($1::bigint[])
-     RETURNING id, event_id, application_id, raw, received_at, replayed_at`,
+     RETURNING id, event_id, application_id, raw, received_at, replayed_at::text`,
     [ids],
   );
   if (rows.length === 0) return 0;
@@ -42,7 +42,8 @@ export async function replayEventErrors(deps: DatabaseAndBroker, ids: readonly s
       if (returned > 0) throw new ReplayFailed(`${returned} of ${rows.length} replayed events reached no queue`);
     });
   } catch (error) {
-    await deps.db.query(`UPDATE event_errors SET replayed_at = NULL WHERE id = ANY($1::bigint[]) AND replayed_at = $2`, [
+    // the mark as PostgreSQL's text, to the microsecond: a JS Date keeps milliseconds and would match no row
+    await deps.db.query(`UPDATE event_errors SET replayed_at = NULL WHERE id = ANY($1::bigint[]) AND replayed_at = $2::timestamptz`, [
       rows.map((row) => row.id),
       rows[0]!.replayed_at,
     ]);

@@ -3,6 +3,7 @@ import { eventually } from '@argus/shared/testing';
 import { startReceiver } from '../../test/support/receiver.js';
 import { sampleEvent } from '../../test/support/stack.js';
 import { withConfirmChannel } from '../src/broker.js';
+import { replayEventErrors, ReplayFailed } from '../src/replay.js';
 import { operator, startAdminStack, type AdminStack } from './admin-stack.js';
 
 describe('admin panel', () => {
@@ -96,6 +97,18 @@ describe('admin panel', () => {
         });
         expect(JSON.stringify(again.reasons)).toMatch(/data\.element/);
       }
+    });
+
+    it('takes the marks back when the broker routes a replay to no queue', async () => {
+      const { applicationId } = await stack.tokenFor('unroutable-replay-app');
+      const eventId = randomUUID();
+      const [{ id }] = await stack.database.db.query(
+        `INSERT INTO event_errors (event_id, application_id, raw, reasons, received_at, request_id) VALUES ($1, $2, '{}', '[]', now(), 'request') RETURNING id`,
+        [eventId, applicationId],
+      );
+      const routedNowhere = { db: stack.database.db, amqpUrl: stack.broker.url, topology: { ...stack.broker.topology, ingestRoutingKey: 'nowhere' } };
+      await expect(replayEventErrors(routedNowhere, [id])).rejects.toBeInstanceOf(ReplayFailed);
+      expect((await errorRow(eventId)).replayed_at).toBeNull();
     });
   });
 
