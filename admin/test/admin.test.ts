@@ -99,15 +99,35 @@ describe('admin panel', () => {
       }
     });
 
-    it('takes the marks back when the broker routes a replay to no queue', async () => {
-      const { applicationId } = await stack.tokenFor('unroutable-replay-app');
+    const storedErrorRow = async (application: string) => {
+      const { applicationId } = await stack.tokenFor(application);
       const eventId = randomUUID();
       const [{ id }] = await stack.database.db.query(
         `INSERT INTO event_errors (event_id, application_id, raw, reasons, received_at, request_id) VALUES ($1, $2, '{}', '[]', now(), 'request') RETURNING id`,
         [eventId, applicationId],
       );
+      return { id: id as string, eventId };
+    };
+
+    it('takes the marks back when the broker routes a replay to no queue', async () => {
+      const { id, eventId } = await storedErrorRow('unroutable-replay-app');
       const routedNowhere = { db: stack.database.db, amqpUrl: stack.broker.url, topology: { ...stack.broker.topology, ingestRoutingKey: 'nowhere' } };
       await expect(replayEventErrors(routedNowhere, [id])).rejects.toBeInstanceOf(ReplayFailed);
+      expect((await errorRow(eventId)).replayed_at).toBeNull();
+    });
+
+    it('tells the operator, without a server error, when the broker takes no replay', async () => {
+      const { id, eventId } = await storedErrorRow('unbound-replay-app');
+      const { ingestQueue, ingestExchange, ingestRoutingKey } = stack.broker.topology;
+      const binding = (change: 'bindQueue' | 'unbindQueue') => withConfirmChannel(stack.broker.url, (channel) => channel[change](ingestQueue, ingestExchange, ingestRoutingKey));
+      await binding('unbindQueue');
+      try {
+        const refused = await adminApi(`/resources/event_errors/records/${id}/replay`);
+        expect(refused.notice).toEqual({ type: 'error', message: '1 of 1 replayed events reached no queue' });
+        expect(refused.record.params.replayedAt).toBeFalsy();
+      } finally {
+        await binding('bindQueue');
+      }
       expect((await errorRow(eventId)).replayed_at).toBeNull();
     });
   });
@@ -139,6 +159,9 @@ describe('admin panel', () => {
           adminApi('/resources/destinations/actions/create', { method: 'POST', body: new URLSearchParams({ category: '', eventName: '', applicationId: '', ...fields }) });
         const refused = await create({ name: 'hook', url: 'ftp://example.com/' });
         expect(refused.notice).toMatchObject({ type: 'error', message: expect.stringContaining('url') });
+        const unknownApplication = await create({ name: 'hook', url: receiver.url, applicationId: randomUUID() });
+        expect(unknownApplication.notice).toMatchObject({ type: 'error', message: expect.stringMatching(/^applicationId: no application /) });
+        expect(await stack.database.db.query('SELECT id FROM destinations')).toEqual([]);
         const created = await create({ name: 'hook', url: receiver.url, applicationId: app.applicationId });
         expect(created.signingSecret).toMatch(/^whsec_/);
         expect(JSON.stringify(created.record.params)).not.toContain('whsec_');

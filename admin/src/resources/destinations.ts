@@ -5,11 +5,13 @@ import {
   replayDestinationFrom,
   startDestination,
   stopDestination,
+  UnknownFilterApplication,
 } from '@argus/shared';
 import type { ActionContext, ActionRequest, ActionResponse, ResourceWithOptions } from 'adminjs';
 import { z } from 'zod';
 import { withConfirmChannel, type DatabaseAndBroker } from '../broker.js';
 import type { AdminComponents } from '../components.js';
+import { errorNotice } from './notices.js';
 import { eventCount } from './replay-actions.js';
 import { RepositoryResource } from './repository-resource.js';
 
@@ -26,7 +28,7 @@ const createForm = z.object({
 });
 const replayForm = z.object({ from: z.iso.datetime({ offset: true, error: 'an ISO 8601 time such as 2023-01-01T00:00:00Z' }) });
 
-const formError = (error: z.ZodError) => ({ notice: { message: error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '), type: 'error' as const } });
+const formError = (error: z.ZodError) => errorNotice(error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
 
 /**
  * Webhook destinations: created here with the secret shown once, started, stopped, replayed from a
@@ -62,9 +64,17 @@ export function destinationsResource(deps: DatabaseAndBroker, components: AdminC
             const form = createForm.safeParse(request.payload ?? {});
             if (!form.success) return formError(form.error);
             const { name, url, applicationId, category, eventName } = form.data;
-            const { destination, signingSecret } = await withConfirmChannel(deps.amqpUrl, (channel) =>
-              createDestination(deps.db, channel, deps.topology, { name, url, filter: { applicationId, category, name: eventName } }),
-            );
+            let created: Awaited<ReturnType<typeof createDestination>>;
+            try {
+              created = await withConfirmChannel(deps.amqpUrl, (channel) =>
+                createDestination(deps.db, channel, deps.topology, { name, url, filter: { applicationId, category, name: eventName } }),
+              );
+            } catch (error) {
+              // a well-formed id of no application: the operator's typo, checked before anything is created
+              if (error instanceof UnknownFilterApplication) return errorNotice(`applicationId: ${error.message}`);
+              throw error;
+            }
+            const { destination, signingSecret } = created;
             return {
               record: await recordOf(context, destination.id),
               signingSecret,
