@@ -189,8 +189,20 @@ describe('admin panel', () => {
         expect((await adminApi(`/resources/destinations/records/${destinationId}/start`)).record.params.state).toBe('running');
         await eventually(async () => (receiver.accepted().length === 2 ? true : undefined), 15_000, 'the replayed history');
 
-        const edited = await adminApi(`/resources/destinations/records/${destinationId}/edit`, { method: 'POST', body: new URLSearchParams({ name: 'renamed', url: receiver.url }) });
+        const destinationRow = async () => (await stack.database.db.query('SELECT * FROM destinations WHERE id = $1', [destinationId]))[0];
+        const settled = await eventually(async () => {
+          const row = await destinationRow();
+          return row.delivered_count === '2' ? row : undefined;
+        }, 15_000, 'the delivery counters');
+        // the edit form posts back every field it showed, stale or not: only the name and the URL may change
+        const edit = (fields: Record<string, string>) => adminApi(`/resources/destinations/records/${destinationId}/edit`, { method: 'POST', body: new URLSearchParams(fields) });
+        const edited = await edit({ name: 'renamed', url: receiver.url, state: 'stopped', deliveredCount: '0', filterCategory: 'x' });
         expect(edited.record.params.name).toBe('renamed');
+        expect(await destinationRow()).toEqual({ ...settled, name: 'renamed' });
+        const badUrl = await edit({ name: 'renamed again', url: 'ftp://example.com/' });
+        expect(badUrl.notice).toEqual({ type: 'error', message: 'url: must be an http or https URL' });
+        expect(badUrl.record.errors.url.message).toBe('must be an http or https URL');
+        expect(await destinationRow()).toEqual({ ...settled, name: 'renamed' });
         const [{ signing_secret }] = await stack.database.db.query('SELECT signing_secret FROM destinations WHERE id = $1', [destinationId]);
         expect(signing_secret).toBe(created.signingSecret);
       } finally {

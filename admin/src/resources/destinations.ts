@@ -6,8 +6,9 @@ import {
   startDestination,
   stopDestination,
   UnknownFilterApplication,
+  withoutNul,
 } from '@argus/shared';
-import type { ActionContext, ActionRequest, ActionResponse, ResourceWithOptions } from 'adminjs';
+import { ValidationError, type ActionContext, type ActionRequest, type ActionResponse, type ResourceWithOptions } from 'adminjs';
 import { z } from 'zod';
 import { withConfirmChannel, type DatabaseAndBroker } from '../broker.js';
 import type { AdminComponents } from '../components.js';
@@ -18,17 +19,35 @@ import { RepositoryResource } from './repository-resource.js';
 export const destinationsNavigation = { name: 'Destinations', icon: 'Send' };
 
 const optionalText = z.string().trim().transform((text) => (text === '' ? null : text));
+/** What an operator may change after creation, checked as the api checks it. */
+const editForm = z.object({
+  name: withoutNul(z.string().trim().min(1, 'a name is needed').max(200)),
+  url: withoutNul(z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).max(2000)),
+});
 /** The create form's fields, checked as the api checks them; empty filter fields mean "any". */
-const createForm = z.object({
-  name: z.string().trim().min(1, 'a name is needed').max(200),
-  url: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).max(2000),
+const createForm = editForm.extend({
   applicationId: optionalText.pipe(z.uuid().nullable()),
   category: optionalText.pipe(z.string().max(100).nullable()),
   eventName: optionalText.pipe(z.string().max(100).nullable()),
 });
 const replayForm = z.object({ from: z.iso.datetime({ offset: true, error: 'an ISO 8601 time such as 2023-01-01T00:00:00Z' }) });
 
-const formError = (error: z.ZodError) => errorNotice(error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '));
+const problemsOf = (error: z.ZodError) => error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+const formError = (error: z.ZodError) => errorNotice(problemsOf(error));
+
+/**
+ * AdminJS's edit form posts back every field of the record it showed: stale counters, a stale state
+ * (which would start a stopped destination again), the filter. Only the name and the URL go through.
+ */
+async function keepEditableFields(request: ActionRequest): Promise<ActionRequest> {
+  if (request.method !== 'post') return request;
+  const form = editForm.safeParse(request.payload ?? {});
+  if (!form.success) {
+    const byField = Object.fromEntries(form.error.issues.map((issue) => [issue.path.join('.'), { type: issue.code, message: issue.message }]));
+    throw new ValidationError(byField, { type: 'invalid', message: problemsOf(form.error) });
+  }
+  return { ...request, payload: form.data };
+}
 
 /**
  * Webhook destinations: created here with the secret shown once, started, stopped, replayed from a
@@ -54,6 +73,7 @@ export function destinationsResource(deps: DatabaseAndBroker, components: AdminC
         new: { isAccessible: false },
         delete: { isAccessible: false },
         bulkDelete: { isAccessible: false },
+        edit: { before: keepEditableFields },
         create: {
           actionType: 'resource',
           icon: 'Plus',
