@@ -146,6 +146,21 @@ describe('admin panel', () => {
       expect(revoked.record.params.revokedAt).toBeTruthy();
       await eventually(async () => ((await stack.post(event, { token: issued.token })).status === 401 ? true : undefined), 10_000, 'a 401');
     });
+
+    it('refuses a mistyped scope by name instead of issuing a weaker token', async () => {
+      const [application] = await stack.database.db.query(`INSERT INTO applications (name, email) VALUES ('scoped-app', 'b@example.com') RETURNING id`);
+      const issue = (scopes: string) =>
+        adminApi(`/resources/Application/records/${application.id}/issueToken`, { method: 'POST', body: new URLSearchParams({ scopes }) });
+      const tokensOf = () => stack.database.db.query('SELECT scopes FROM api_tokens WHERE application_id = $1', [application.id]);
+
+      const refused = await issue('read, wirte');
+      expect(refused.token).toBeUndefined();
+      expect(refused.notice).toEqual({ type: 'error', message: expect.stringContaining('unknown scope "wirte"') });
+      expect(await tokensOf()).toEqual([]);
+
+      expect((await issue('read, write')).notice.type).toBe('success');
+      expect(await tokensOf()).toEqual([{ scopes: ['read', 'write'] }]);
+    });
   });
 
   describe('destinations', () => {
