@@ -1,4 +1,9 @@
+import type { Topology } from '@argus/shared';
 import amqp, { type ConfirmChannel } from 'amqplib';
+import type { DataSource } from 'typeorm';
+
+/** What the panel's pages that reach past the database need: the broker to publish to or ask, and its names. */
+export type DatabaseAndBroker = { db: DataSource; amqpUrl: string; topology: Topology };
 
 /**
  * Opens a short-lived confirm channel for one piece of work. The panel talks to the broker rarely

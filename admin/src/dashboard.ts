@@ -1,6 +1,4 @@
-import type { Topology } from '@argus/shared';
-import type { DataSource } from 'typeorm';
-import { withConfirmChannel } from './broker.js';
+import { withConfirmChannel, type DatabaseAndBroker } from './broker.js';
 
 export type DashboardStats = {
   eventsLastHour: number;
@@ -16,11 +14,9 @@ export type DashboardStats = {
   deadLetterDepth: number | null;
 };
 
-export type DashboardDependencies = { db: DataSource; amqpUrl: string; topology: Topology };
-
 /** Every figure reads an index on received_at over at most a day, never the whole table. */
-export async function dashboardStats(deps: DashboardDependencies): Promise<DashboardStats> {
-  const [[counts], perMinute, queueDepth, deadLetterDepth] = await Promise.all([
+export async function dashboardStats(deps: DatabaseAndBroker): Promise<DashboardStats> {
+  const [[counts], perMinute, depths] = await Promise.all([
     deps.db.query(`
       SELECT (SELECT count(*) FROM events WHERE received_at > now() - interval '1 hour')::int AS "eventsLastHour",
              (SELECT count(*) FROM events WHERE received_at > now() - interval '1 day')::int AS "eventsLastDay",
@@ -30,17 +26,20 @@ export async function dashboardStats(deps: DashboardDependencies): Promise<Dashb
       FROM generate_series(date_trunc('minute', now()) - interval '59 minutes', date_trunc('minute', now()), interval '1 minute') AS minute
       LEFT JOIN events e ON e.received_at >= minute AND e.received_at < minute + interval '1 minute'
       GROUP BY minute ORDER BY minute`),
-    queueDepthOf(deps, deps.topology.ingestQueue),
-    queueDepthOf(deps, deps.topology.deadLetterQueue),
+    queueDepths(deps),
   ]);
   const arrived = counts.eventsLastDay + counts.errorsLastDay;
-  return { ...counts, invalidRate: arrived === 0 ? null : counts.errorsLastDay / arrived, perMinute, queueDepth, deadLetterDepth };
+  return { ...counts, invalidRate: arrived === 0 ? null : counts.errorsLastDay / arrived, perMinute, ...depths };
 }
 
-async function queueDepthOf(deps: DashboardDependencies, queue: string): Promise<number | null> {
+/** Both queues asked on one channel: a page load costs one broker connection, not one per figure. */
+async function queueDepths(deps: DatabaseAndBroker): Promise<Pick<DashboardStats, 'queueDepth' | 'deadLetterDepth'>> {
   try {
-    return await withConfirmChannel(deps.amqpUrl, async (channel) => (await channel.checkQueue(queue)).messageCount);
+    return await withConfirmChannel(deps.amqpUrl, async (channel) => ({
+      queueDepth: (await channel.checkQueue(deps.topology.ingestQueue)).messageCount,
+      deadLetterDepth: (await channel.checkQueue(deps.topology.deadLetterQueue)).messageCount,
+    }));
   } catch {
-    return null;
+    return { queueDepth: null, deadLetterDepth: null };
   }
 }

@@ -1,10 +1,7 @@
-import { encodeIngestMessage, encodeIngestRequest, type Topology } from '@argus/shared';
-import type { DataSource } from 'typeorm';
-import { withConfirmChannel } from './broker.js';
+import { encodeIngestMessage, encodeIngestRequest } from '@argus/shared';
+import { withConfirmChannel, type DatabaseAndBroker } from './broker.js';
 
-export type ReplayDependencies = { db: DataSource; amqpUrl: string; topology: Topology };
-
-type ReplayedRow = { id: string; event_id: string; application_id: string; raw: unknown; received_at: Date; replayed_at: Date };
+type ReplayedRow = { id: string; event_id: string; application_id: string; raw: unknown; received_at: Date; replayed_at: string };
 
 export class ReplayFailed extends Error {
   override name = 'ReplayFailed';
@@ -16,10 +13,10 @@ export class ReplayFailed extends Error {
  * publish could overwrite a worker that had already stored the replay's new failure. If the broker
  * does not take every message, the marks are taken back and nothing counts as replayed.
  */
-export async function replayEventErrors(deps: ReplayDependencies, ids: readonly string[]): Promise<number> {
+export async function replayEventErrors(deps: DatabaseAndBroker, ids: readonly string[]): Promise<number> {
   const [rows]: [ReplayedRow[], number] = await deps.db.query(
     `UPDATE event_errors SET replayed_at = now() WHERE id = ANY($1::bigint[])
-     RETURNING id, event_id, application_id, raw, received_at, replayed_at`,
+     RETURNING id, event_id, application_id, raw, received_at, replayed_at::text`,
     [ids],
   );
   if (rows.length === 0) return 0;
@@ -45,7 +42,8 @@ export async function replayEventErrors(deps: ReplayDependencies, ids: readonly 
       if (returned > 0) throw new ReplayFailed(`${returned} of ${rows.length} replayed events reached no queue`);
     });
   } catch (error) {
-    await deps.db.query(`UPDATE event_errors SET replayed_at = NULL WHERE id = ANY($1::bigint[]) AND replayed_at = $2`, [
+    // the mark as PostgreSQL's text, to the microsecond: a JS Date keeps milliseconds and would match no row
+    await deps.db.query(`UPDATE event_errors SET replayed_at = NULL WHERE id = ANY($1::bigint[]) AND replayed_at = $2::timestamptz`, [
       rows.map((row) => row.id),
       rows[0]!.replayed_at,
     ]);

@@ -3,6 +3,7 @@ import { eventually } from '@argus/shared/testing';
 import { startReceiver } from '../../test/support/receiver.js';
 import { sampleEvent } from '../../test/support/stack.js';
 import { withConfirmChannel } from '../src/broker.js';
+import { replayEventErrors, ReplayFailed } from '../src/replay.js';
 import { operator, startAdminStack, type AdminStack } from './admin-stack.js';
 
 describe('admin panel', () => {
@@ -97,6 +98,38 @@ describe('admin panel', () => {
         expect(JSON.stringify(again.reasons)).toMatch(/data\.element/);
       }
     });
+
+    const storedErrorRow = async (application: string) => {
+      const { applicationId } = await stack.tokenFor(application);
+      const eventId = randomUUID();
+      const [{ id }] = await stack.database.db.query(
+        `INSERT INTO event_errors (event_id, application_id, raw, reasons, received_at, request_id) VALUES ($1, $2, '{}', '[]', now(), 'request') RETURNING id`,
+        [eventId, applicationId],
+      );
+      return { id: id as string, eventId };
+    };
+
+    it('takes the marks back when the broker routes a replay to no queue', async () => {
+      const { id, eventId } = await storedErrorRow('unroutable-replay-app');
+      const routedNowhere = { db: stack.database.db, amqpUrl: stack.broker.url, topology: { ...stack.broker.topology, ingestRoutingKey: 'nowhere' } };
+      await expect(replayEventErrors(routedNowhere, [id])).rejects.toBeInstanceOf(ReplayFailed);
+      expect((await errorRow(eventId)).replayed_at).toBeNull();
+    });
+
+    it('tells the operator, without a server error, when the broker takes no replay', async () => {
+      const { id, eventId } = await storedErrorRow('unbound-replay-app');
+      const { ingestQueue, ingestExchange, ingestRoutingKey } = stack.broker.topology;
+      const binding = (change: 'bindQueue' | 'unbindQueue') => withConfirmChannel(stack.broker.url, (channel) => channel[change](ingestQueue, ingestExchange, ingestRoutingKey));
+      await binding('unbindQueue');
+      try {
+        const refused = await adminApi(`/resources/event_errors/records/${id}/replay`);
+        expect(refused.notice).toEqual({ type: 'error', message: '1 of 1 replayed events reached no queue' });
+        expect(refused.record.params.replayedAt).toBeFalsy();
+      } finally {
+        await binding('bindQueue');
+      }
+      expect((await errorRow(eventId)).replayed_at).toBeNull();
+    });
   });
 
   describe('tokens', () => {
@@ -113,6 +146,21 @@ describe('admin panel', () => {
       expect(revoked.record.params.revokedAt).toBeTruthy();
       await eventually(async () => ((await stack.post(event, { token: issued.token })).status === 401 ? true : undefined), 10_000, 'a 401');
     });
+
+    it('refuses a mistyped scope by name instead of issuing a weaker token', async () => {
+      const [application] = await stack.database.db.query(`INSERT INTO applications (name, email) VALUES ('scoped-app', 'b@example.com') RETURNING id`);
+      const issue = (scopes: string) =>
+        adminApi(`/resources/Application/records/${application.id}/issueToken`, { method: 'POST', body: new URLSearchParams({ scopes }) });
+      const tokensOf = () => stack.database.db.query('SELECT scopes FROM api_tokens WHERE application_id = $1', [application.id]);
+
+      const refused = await issue('read, wirte');
+      expect(refused.token).toBeUndefined();
+      expect(refused.notice).toEqual({ type: 'error', message: expect.stringContaining('unknown scope "wirte"') });
+      expect(await tokensOf()).toEqual([]);
+
+      expect((await issue('read, write')).notice.type).toBe('success');
+      expect(await tokensOf()).toEqual([{ scopes: ['read', 'write'] }]);
+    });
   });
 
   describe('destinations', () => {
@@ -126,6 +174,9 @@ describe('admin panel', () => {
           adminApi('/resources/destinations/actions/create', { method: 'POST', body: new URLSearchParams({ category: '', eventName: '', applicationId: '', ...fields }) });
         const refused = await create({ name: 'hook', url: 'ftp://example.com/' });
         expect(refused.notice).toMatchObject({ type: 'error', message: expect.stringContaining('url') });
+        const unknownApplication = await create({ name: 'hook', url: receiver.url, applicationId: randomUUID() });
+        expect(unknownApplication.notice).toMatchObject({ type: 'error', message: expect.stringMatching(/^applicationId: no application /) });
+        expect(await stack.database.db.query('SELECT id FROM destinations')).toEqual([]);
         const created = await create({ name: 'hook', url: receiver.url, applicationId: app.applicationId });
         expect(created.signingSecret).toMatch(/^whsec_/);
         expect(JSON.stringify(created.record.params)).not.toContain('whsec_');
@@ -153,8 +204,20 @@ describe('admin panel', () => {
         expect((await adminApi(`/resources/destinations/records/${destinationId}/start`)).record.params.state).toBe('running');
         await eventually(async () => (receiver.accepted().length === 2 ? true : undefined), 15_000, 'the replayed history');
 
-        const edited = await adminApi(`/resources/destinations/records/${destinationId}/edit`, { method: 'POST', body: new URLSearchParams({ name: 'renamed', url: receiver.url }) });
+        const destinationRow = async () => (await stack.database.db.query('SELECT * FROM destinations WHERE id = $1', [destinationId]))[0];
+        const settled = await eventually(async () => {
+          const row = await destinationRow();
+          return row.delivered_count === '2' ? row : undefined;
+        }, 15_000, 'the delivery counters');
+        // the edit form posts back every field it showed, stale or not: only the name and the URL may change
+        const edit = (fields: Record<string, string>) => adminApi(`/resources/destinations/records/${destinationId}/edit`, { method: 'POST', body: new URLSearchParams(fields) });
+        const edited = await edit({ name: 'renamed', url: receiver.url, state: 'stopped', deliveredCount: '0', filterCategory: 'x' });
         expect(edited.record.params.name).toBe('renamed');
+        expect(await destinationRow()).toEqual({ ...settled, name: 'renamed' });
+        const badUrl = await edit({ name: 'renamed again', url: 'ftp://example.com/' });
+        expect(badUrl.notice).toEqual({ type: 'error', message: 'url: must be an http or https URL' });
+        expect(badUrl.record.errors.url.message).toBe('must be an http or https URL');
+        expect(await destinationRow()).toEqual({ ...settled, name: 'renamed' });
         const [{ signing_secret }] = await stack.database.db.query('SELECT signing_secret FROM destinations WHERE id = $1', [destinationId]);
         expect(signing_secret).toBe(created.signingSecret);
       } finally {

@@ -181,6 +181,15 @@ describeInBrowser('admin panel in a browser', () => {
     await page.getByText('Destination Dead Letters').or(page.getByText('Destination dead letters')).first().waitFor();
   }, 60_000);
 
+  it('names a mistyped scope on the token page instead of showing a token', async () => {
+    await page.goto(`${stack.adminUrl}/resources/Application/records/${token.applicationId}/issueToken`);
+    await page.locator('#token-scopes').fill('read, wirte');
+    await page.getByRole('button', { name: 'Issue token' }).click();
+    await page.getByText('unknown scope "wirte"', { exact: false }).first().waitFor();
+    expect(await page.locator('#issued-token').count()).toBe(0);
+    await shoot('token-scope-refused');
+  }, 60_000);
+
   it('revokes a token, and the api refuses it within seconds', async () => {
     await page.goto(`${stack.adminUrl}/resources/api_tokens/records/${token.tokenId}/show`);
     await page.getByText('Revoke', { exact: true }).click();

@@ -8,7 +8,7 @@ export * from './operators.js';
 export * from './tokens.js';
 export * from './stored-events.js';
 export * from './topology.js';
-export { ApiToken, tokenScopes, type TokenScope } from './entities/api-token.js';
+export { ApiToken, tokenScopeList, tokenScopes, type TokenScope } from './entities/api-token.js';
 export { Application } from './entities/application.js';
 export { EventError, type Problem } from './entities/event-error.js';
 export { Operator } from './entities/operator.js';

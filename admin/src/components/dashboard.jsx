@@ -1,5 +1,5 @@
 import React, { useEffect, useState } from 'react';
-import { Box, H2, H5, Text } from '@adminjs/design-system';
+import { Box, H2, H5, MessageBox, Text } from '@adminjs/design-system';
 import { ApiClient } from 'adminjs';
 
 const api = new ApiClient();
@@ -30,9 +30,14 @@ const PerMinuteChart = ({ perMinute }) => {
 
 const Dashboard = () => {
   const [stats, setStats] = useState(null);
+  const [error, setError] = useState(null);
   useEffect(() => {
-    api.getDashboard().then((response) => setStats(response.data));
+    api
+      .getDashboard()
+      .then((response) => setStats(response.data))
+      .catch((e) => setError(e.message));
   }, []);
+  if (error) return <Box p="xl"><MessageBox variant="danger" message={`The figures could not be loaded: ${error}`} /></Box>;
   if (!stats) return <Box p="xl"><Text>Loading…</Text></Box>;
   const rate = stats.invalidRate === null ? '–' : `${(stats.invalidRate * 100).toFixed(1)} %`;
   return (

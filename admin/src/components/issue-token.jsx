@@ -11,6 +11,7 @@ const IssueToken = ({ record, resource }) => {
   const [error, setError] = useState(null);
 
   const issue = async () => {
+    setError(null);
     try {
       const response = await api.recordAction({
         resourceId: resource.id,
@@ -19,7 +20,8 @@ const IssueToken = ({ record, resource }) => {
         method: 'post',
         data: { scopes },
       });
-      setIssued(response.data);
+      if (response.data.token) setIssued(response.data);
+      else setError(response.data.notice?.message ?? 'not issued');
     } catch (e) {
       setError(e.message);
     }

@@ -17,14 +17,18 @@ const Column = ({ title, schema }) => (
 const SchemaCompare = ({ record, resource, action }) => {
   const [chosen, setChosen] = useState({});
   const [view, setView] = useState(null);
+  const [error, setError] = useState(null);
 
   useEffect(() => {
+    setError(null);
     api
       .recordAction({ resourceId: resource.id, recordId: record.id, actionName: action.name, method: 'post', data: chosen })
-      .then((response) => setView(response.data));
+      .then((response) => setView(response.data))
+      .catch((e) => setError(e.message));
   }, [chosen.left, chosen.right]);
 
-  if (!view) return <Box variant="container"><Text>Loading…</Text></Box>;
+  const failure = error && <MessageBox mb="lg" variant="danger" message={error} />;
+  if (!view) return <Box variant="container">{failure || <Text>Loading…</Text>}</Box>;
   const options = view.versions.map((v) => ({ value: v.version, label: `version ${v.version}${v.active ? ' (active)' : ''}` }));
   const schemaOf = (version) => view.versions.find((v) => v.version === version).schema;
   const picker = (side) => (
@@ -36,6 +40,7 @@ const SchemaCompare = ({ record, resource, action }) => {
 
   return (
     <Box variant="container">
+      {failure}
       <Text mb="lg">{record.params.category} / {record.params.name}</Text>
       <Box flex mb="lg">{picker('left')}{picker('right')}</Box>
       {view.changes.length === 0 ? (

@@ -16,8 +16,12 @@ const SchemaEditor = ({ record, resource, action }) => {
   const register = async () => {
     const data = { ...(record ? {} : kind), schema, activate: String(activate) };
     const request = { resourceId: resource.id, actionName: action.name, method: 'post', data };
-    const response = record ? await api.recordAction({ ...request, recordId: record.id }) : await api.resourceAction(request);
-    setResult(response.data);
+    try {
+      const response = record ? await api.recordAction({ ...request, recordId: record.id }) : await api.resourceAction(request);
+      setResult(response.data);
+    } catch (e) {
+      setResult({ notice: { type: 'error', message: e.message } });
+    }
   };
 
   const field = (name, label) => (

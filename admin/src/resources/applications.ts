@@ -1,7 +1,8 @@
-import { Application, ApiToken, issueToken, revokeToken, tokenScopes, type TokenScope } from '@argus/shared';
+import { Application, ApiToken, issueToken, revokeToken, tokenScopeList } from '@argus/shared';
 import type { ActionContext, ActionRequest, ActionResponse, ResourceWithOptions } from 'adminjs';
 import type { DataSource } from 'typeorm';
 import type { AdminComponents } from '../components.js';
+import { errorNotice } from './notices.js';
 import { RepositoryResource } from './repository-resource.js';
 
 const navigation = { name: 'Access', icon: 'Key' };
@@ -26,8 +27,9 @@ export function applicationsResource(deps: { db: DataSource; jwtSecret: string }
           handler: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
             const record = context.record!;
             if (request.method !== 'post') return { record: record.toJSON(context.currentAdmin) };
-            const scopes = parseScopes(request.payload?.scopes);
-            const { token, record: issued } = await issueToken(deps.db, deps.jwtSecret, { applicationId: String(record.id()), scopes });
+            const scopes = tokenScopeList.safeParse(request.payload?.scopes);
+            if (!scopes.success) return { record: record.toJSON(context.currentAdmin), ...errorNotice(scopes.error.issues.map((issue) => issue.message).join('; ')) };
+            const { token, record: issued } = await issueToken(deps.db, deps.jwtSecret, { applicationId: String(record.id()), scopes: scopes.data });
             return {
               record: record.toJSON(context.currentAdmin),
               token,
@@ -39,12 +41,6 @@ export function applicationsResource(deps: { db: DataSource; jwtSecret: string }
       },
     },
   };
-}
-
-function parseScopes(value: unknown): TokenScope[] {
-  const requested = String(value ?? 'write').split(',').map((scope) => scope.trim());
-  const scopes = tokenScopes.filter((scope) => requested.includes(scope));
-  return scopes.length > 0 ? scopes : ['write'];
 }
 
 /** Issued tokens (never the token itself); revoking one reaches the api within its refresh interval. */

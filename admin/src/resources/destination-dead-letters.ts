@@ -1,14 +1,14 @@
 import { DestinationDeadLetter, republishDeadLetters } from '@argus/shared';
 import type { BaseRecord, ResourceWithOptions } from 'adminjs';
-import { withConfirmChannel } from '../broker.js';
+import { withConfirmChannel, type DatabaseAndBroker } from '../broker.js';
 import type { AdminComponents } from '../components.js';
-import { destinationsNavigation, type DestinationAdminDeps } from './destinations.js';
+import { destinationsNavigation } from './destinations.js';
 import { readOnly } from './read-only.js';
 import { eventCount, replayActions } from './replay-actions.js';
 import { RepositoryResource } from './repository-resource.js';
 
 /** What destinations never accepted; replay sends them to their destination's queue again. Rows are kept, marked. */
-export function deadLettersResource(deps: DestinationAdminDeps, components: AdminComponents): ResourceWithOptions {
+export function deadLettersResource(deps: DatabaseAndBroker, components: AdminComponents): ResourceWithOptions {
   const replay = async (records: BaseRecord[]) => {
     const ids = records.map((record) => String(record.id()));
     const replayed = await withConfirmChannel(deps.amqpUrl, (channel) => republishDeadLetters(deps.db, channel, deps.topology, ids));

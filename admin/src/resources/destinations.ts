@@ -5,38 +5,55 @@ import {
   replayDestinationFrom,
   startDestination,
   stopDestination,
-  type Topology,
+  UnknownFilterApplication,
+  withoutNul,
 } from '@argus/shared';
-import type { ActionContext, ActionRequest, ActionResponse, ResourceWithOptions } from 'adminjs';
-import type { DataSource } from 'typeorm';
+import { ValidationError, type ActionContext, type ActionRequest, type ActionResponse, type ResourceWithOptions } from 'adminjs';
 import { z } from 'zod';
-import { withConfirmChannel } from '../broker.js';
+import { withConfirmChannel, type DatabaseAndBroker } from '../broker.js';
 import type { AdminComponents } from '../components.js';
+import { errorNotice } from './notices.js';
 import { eventCount } from './replay-actions.js';
 import { RepositoryResource } from './repository-resource.js';
-
-export type DestinationAdminDeps = { db: DataSource; amqpUrl: string; topology: Topology };
 
 export const destinationsNavigation = { name: 'Destinations', icon: 'Send' };
 
 const optionalText = z.string().trim().transform((text) => (text === '' ? null : text));
+/** What an operator may change after creation, checked as the api checks it. */
+const editForm = z.object({
+  name: withoutNul(z.string().trim().min(1, 'a name is needed').max(200)),
+  url: withoutNul(z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).max(2000)),
+});
 /** The create form's fields, checked as the api checks them; empty filter fields mean "any". */
-const createForm = z.object({
-  name: z.string().trim().min(1, 'a name is needed').max(200),
-  url: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).max(2000),
+const createForm = editForm.extend({
   applicationId: optionalText.pipe(z.uuid().nullable()),
   category: optionalText.pipe(z.string().max(100).nullable()),
   eventName: optionalText.pipe(z.string().max(100).nullable()),
 });
 const replayForm = z.object({ from: z.iso.datetime({ offset: true, error: 'an ISO 8601 time such as 2023-01-01T00:00:00Z' }) });
 
-const formError = (error: z.ZodError) => ({ notice: { message: error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '), type: 'error' as const } });
+const problemsOf = (error: z.ZodError) => error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; ');
+const formError = (error: z.ZodError) => errorNotice(problemsOf(error));
+
+/**
+ * AdminJS's edit form posts back every field of the record it showed: stale counters, a stale state
+ * (which would start a stopped destination again), the filter. Only the name and the URL go through.
+ */
+async function keepEditableFields(request: ActionRequest): Promise<ActionRequest> {
+  if (request.method !== 'post') return request;
+  const form = editForm.safeParse(request.payload ?? {});
+  if (!form.success) {
+    const byField = Object.fromEntries(form.error.issues.map((issue) => [issue.path.join('.'), { type: issue.code, message: issue.message }]));
+    throw new ValidationError(byField, { type: 'invalid', message: problemsOf(form.error) });
+  }
+  return { ...request, payload: form.data };
+}
 
 /**
  * Webhook destinations: created here with the secret shown once, started, stopped, replayed from a
  * time. Creating and starting declare the destination's queue, like the api does.
  */
-export function destinationsResource(deps: DestinationAdminDeps, components: AdminComponents): ResourceWithOptions {
+export function destinationsResource(deps: DatabaseAndBroker, components: AdminComponents): ResourceWithOptions {
   const recordOf = async (context: ActionContext, id: string) => (await context.resource.findOne(id))!.toJSON(context.currentAdmin);
   return {
     resource: new RepositoryResource(deps.db, Destination),
@@ -56,6 +73,7 @@ export function destinationsResource(deps: DestinationAdminDeps, components: Adm
         new: { isAccessible: false },
         delete: { isAccessible: false },
         bulkDelete: { isAccessible: false },
+        edit: { before: keepEditableFields },
         create: {
           actionType: 'resource',
           icon: 'Plus',
@@ -66,9 +84,17 @@ export function destinationsResource(deps: DestinationAdminDeps, components: Adm
             const form = createForm.safeParse(request.payload ?? {});
             if (!form.success) return formError(form.error);
             const { name, url, applicationId, category, eventName } = form.data;
-            const { destination, signingSecret } = await withConfirmChannel(deps.amqpUrl, (channel) =>
-              createDestination(deps.db, channel, deps.topology, { name, url, filter: { applicationId, category, name: eventName } }),
-            );
+            let created: Awaited<ReturnType<typeof createDestination>>;
+            try {
+              created = await withConfirmChannel(deps.amqpUrl, (channel) =>
+                createDestination(deps.db, channel, deps.topology, { name, url, filter: { applicationId, category, name: eventName } }),
+              );
+            } catch (error) {
+              // a well-formed id of no application: the operator's typo, checked before anything is created
+              if (error instanceof UnknownFilterApplication) return errorNotice(`applicationId: ${error.message}`);
+              throw error;
+            }
+            const { destination, signingSecret } = created;
             return {
               record: await recordOf(context, destination.id),
               signingSecret,

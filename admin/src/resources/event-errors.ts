@@ -1,17 +1,17 @@
 import { EventError } from '@argus/shared';
 import type { BaseRecord, ResourceWithOptions } from 'adminjs';
-import type { DataSource } from 'typeorm';
+import type { DatabaseAndBroker } from '../broker.js';
 import type { AdminComponents } from '../components.js';
-import { replayEventErrors, type ReplayDependencies } from '../replay.js';
+import { replayEventErrors } from '../replay.js';
 import { readOnly } from './read-only.js';
 import { eventCount, replayActions } from './replay-actions.js';
 import { RepositoryResource } from './repository-resource.js';
 
 /** Invalid events with their reasons; replay sends them through the worker again once its rules are fixed. */
-export function eventErrorsResource(deps: ReplayDependencies, components: AdminComponents): ResourceWithOptions {
+export function eventErrorsResource(deps: DatabaseAndBroker, components: AdminComponents): ResourceWithOptions {
   const replay = async (records: BaseRecord[]) => `${eventCount(await replayEventErrors(deps, records.map((record) => String(record.id()))))} sent to the worker again`;
   return {
-    resource: new RepositoryResource(deps.db as DataSource, EventError),
+    resource: new RepositoryResource(deps.db, EventError),
     options: {
       id: 'event_errors',
       navigation: { name: 'Traffic', icon: 'Activity' },

@@ -10,8 +10,9 @@ import {
 import type { ActionContext, ActionRequest, ActionResponse, BaseRecord, ResourceWithOptions } from 'adminjs';
 import type { DataSource } from 'typeorm';
 import type { AdminComponents } from '../components.js';
+import { errorNotice } from './notices.js';
 import { readOnly } from './read-only.js';
-import { RepositoryResource } from './repository-resource.js';
+import { RepositoryResource, uuidPattern } from './repository-resource.js';
 
 export type EventSchemaDependencies = { db: DataSource; compiler: SchemaCompiler };
 
@@ -85,16 +86,15 @@ export function eventSchemasResource(deps: EventSchemaDependencies, components: 
 /** The form's fields (a record action takes the kind from its record); every refusal is a notice, never an error page. */
 async function registerFromForm(deps: EventSchemaDependencies, payload: Record<string, unknown>, context: ActionContext) {
   const kind = context.record ? kindOf(context.record) : { applicationId: text(payload.applicationId), category: text(payload.category), name: text(payload.name) };
-  const refuse = (message: string) => ({ notice: { message, type: 'error' as const } });
-  if (!kind.category || !kind.name) return refuse('Give the category and the name of the kind');
-  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(kind.applicationId)) return refuse('The application id must be a UUID');
+  if (!kind.category || !kind.name) return errorNotice('Give the category and the name of the kind');
+  if (!uuidPattern.test(kind.applicationId)) return errorNotice('The application id must be a UUID');
   let schema: unknown;
   try {
     schema = JSON.parse(text(payload.schema));
   } catch (error) {
-    return refuse(`The schema is not valid JSON: ${(error as Error).message}`);
+    return errorNotice(`The schema is not valid JSON: ${(error as Error).message}`);
   }
-  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return refuse('The schema must be a JSON object');
+  if (typeof schema !== 'object' || schema === null || Array.isArray(schema)) return errorNotice('The schema must be a JSON object');
   try {
     const registered = await registerEventSchema(deps.db, deps.compiler, {
       ...kind,
@@ -110,8 +110,8 @@ async function registerFromForm(deps: EventSchemaDependencies, payload: Record<s
       notice: { message: `Version ${version} registered${active ? ' and active' : ''}`, type: 'success' as const },
     };
   } catch (error) {
-    if (error instanceof InvalidEventSchema) return refuse(`The schema does not compile: ${error.message}`);
-    if (error instanceof UnknownApplication) return refuse(error.message);
+    if (error instanceof InvalidEventSchema) return errorNotice(`The schema does not compile: ${error.message}`);
+    if (error instanceof UnknownApplication) return errorNotice(error.message);
     throw error;
   }
 }

@@ -13,7 +13,8 @@ import {
   type Repository,
 } from 'typeorm';
 
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Any UUID, whatever its version: what a uuid column accepts. */
+export const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type RepositoryResourceOptions = {
   /** Text columns filtered by equality (so an index serves them) instead of the adapter's `LIKE '%…%'`. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { findOrCreateApplication, issueToken } from '../applications.js';
 import { baseConfigShape, loadConfig } from '../config.js';
 import { createDataSource } from '../database.js';
-import { tokenScopes } from '../entities/api-token.js';
+import { tokenScopeList } from '../entities/api-token.js';
 import { runCommand, UsageError } from './run-command.js';
 
 const usage = 'usage: generate-token --email <email> [--app <name>] [--scope write|read|schema|admin[,...]]';
@@ -11,11 +11,7 @@ const usage = 'usage: generate-token --email <email> [--app <name>] [--scope wri
 const optionsSchema = z.object({
   email: z.email(),
   app: z.string().trim().min(1).max(100).optional(),
-  scope: z
-    .string()
-    .default('write')
-    .transform((scope) => [...new Set(scope.split(',').map((part) => part.trim()))])
-    .pipe(z.array(z.enum(tokenScopes)).min(1)),
+  scope: tokenScopeList,
 });
 
 await runCommand(async () => {
