@@ -6,6 +6,7 @@ import {
   startDestination,
   stopDestination,
   UnknownFilterApplication,
+  eventKindName,
   withoutNul,
 } from '@argus/shared';
 import { ValidationError, type ActionContext, type ActionRequest, type ActionResponse, type ResourceWithOptions } from 'adminjs';
@@ -27,8 +28,8 @@ const editForm = z.object({
 /** The create form's fields, checked as the api checks them; empty filter fields mean "any". */
 const createForm = editForm.extend({
   applicationId: optionalText.pipe(z.uuid().nullable()),
-  category: optionalText.pipe(z.string().max(100).nullable()),
-  eventName: optionalText.pipe(z.string().max(100).nullable()),
+  category: optionalText.pipe(eventKindName().nullable()),
+  eventName: optionalText.pipe(eventKindName().nullable()),
 });
 const replayForm = z.object({ from: z.iso.datetime({ offset: true, error: 'an ISO 8601 time such as 2023-01-01T00:00:00Z' }) });
 
