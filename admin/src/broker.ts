@@ -1,4 +1,4 @@
-import type { Topology } from '@argus/shared';
+import { PublishUnconfirmed, type Topology } from '@argus/shared';
 import amqp, { type ConfirmChannel } from 'amqplib';
 import type { DataSource } from 'typeorm';
 
@@ -7,10 +7,15 @@ export type DatabaseAndBroker = { db: DataSource; amqpUrl: string; topology: Top
 
 /**
  * Opens a short-lived confirm channel for one piece of work. The panel talks to the broker rarely
- * (a replay, a dashboard load), so it keeps no connection open between requests.
+ * (a replay, a dashboard load), so it keeps no connection open between requests. A broker it cannot
+ * reach is a PublishUnconfirmed, like one that does not confirm.
  */
 export async function withConfirmChannel<T>(url: string, work: (channel: ConfirmChannel) => Promise<T>): Promise<T> {
-  const connection = await amqp.connect(url, { clientProperties: { connection_name: 'argus-admin' }, timeout: 3000 });
+  const connection = await amqp
+    .connect(url, { clientProperties: { connection_name: 'argus-admin' }, timeout: 3000 })
+    .catch((error: Error) => {
+      throw new PublishUnconfirmed(`the message broker is unreachable (${error.message})`);
+    });
   try {
     const channel = await connection.createConfirmChannel();
     // a channel error (an unknown queue) also rejects the call that caused it; without a listener it would crash the process

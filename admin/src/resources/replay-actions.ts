@@ -1,4 +1,5 @@
 import type { ActionContext, ActionRequest, ActionResponse, BaseRecord } from 'adminjs';
+import { PublishUnconfirmed } from '@argus/shared';
 import { ReplayFailed } from '../replay.js';
 
 /**
@@ -33,12 +34,12 @@ export function replayActions(replay: (records: BaseRecord[]) => Promise<string>
   } as const;
 }
 
-/** A replay the broker did not take is for the operator to try again later, not a server error. */
+/** A replay the broker did not take, or could not be asked to, is for the operator to try again later, not a server error. */
 async function noticeOf(replayed: Promise<string>): Promise<NonNullable<ActionResponse['notice']>> {
   try {
     return { message: await replayed, type: 'success' };
   } catch (error) {
-    if (error instanceof ReplayFailed) return { message: error.message, type: 'error' };
+    if (error instanceof ReplayFailed || error instanceof PublishUnconfirmed) return { message: error.message, type: 'error' };
     throw error;
   }
 }
