@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import amqp from 'amqplib';
-import { destinationQueueName, republishDeadLetters } from '@argus/shared';
+import { destinationQueueName, republishDeadLetters, type StoredEventMessage } from '@argus/shared';
+import { holdFailedEvent } from '../worker/src/delivery/backlog.js';
 import { eventually } from '@argus/shared/testing';
 import { accept, acceptedIds, receivedAll, sessionEvents, useDeliveryStack } from './support/destinations.js';
+import { sampleEvent } from './support/stack.js';
 
 /**
  * What happens to events a receiver does not take, and what the api refuses. Three attempts 50 ms
@@ -192,5 +194,36 @@ describe('destinations that fail, and the destinations api', () => {
       expect(JSON.stringify(body)).not.toContain('whsec_');
       await delivery.destinations.call('POST', `/destinations/${created.id}/stop`);
     });
+  });
+});
+
+describe('a held session whose wake-up was lost', () => {
+  const delivery = useDeliveryStack({ DESTINATION_REFRESH_MS: '200', DELIVERY_WAKEUP_GRACE_MS: '300' });
+
+  it('is delivered without waiting for traffic: the consumer sends it another wake-up', async () => {
+    const app = await delivery.application();
+    const receiver = await delivery.receiver();
+    const destination = await delivery.destinations.create({ url: receiver.url, filter: { application_id: app.applicationId } });
+    // what a failed attempt leaves behind, minus its wake-up (lost with a broker, say), on a destination no event has reached
+    const event: StoredEventMessage = {
+      ...(sampleEvent({ session_id: randomUUID() }) as Omit<StoredEventMessage, 'id'>),
+      id: randomUUID(),
+      application_id: app.applicationId,
+      application: 'held',
+      timestamp: '2023-01-01T09:15:27.243860Z',
+      client_timestamp: '2023-01-01T09:15:27.243860Z',
+      sent_at: null,
+      received_at: '2023-01-01T09:15:28.000000Z',
+      request_id: 'held',
+      schema_version: null,
+    };
+    await holdFailedEvent(delivery.stack.database.db, destination.id, event, {
+      attempts: 1,
+      dueAt: Date.now() - 60_000,
+      failure: { kind: 'failed', status: 503, error: 'receiver says no', noRetry: false },
+    });
+
+    await receivedAll(receiver, [event.id], 15_000, 'the held event');
+    await delivery.destinations.detailWhen(destination.id, (detail) => detail.backlog.held_events === 0, 'the backlog to empty');
   });
 });

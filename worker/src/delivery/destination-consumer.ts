@@ -208,6 +208,23 @@ export async function startDestinationConsumer(options: DestinationConsumerOptio
     return Date.now() + delayMs;
   }
 
+  let lastNudgeAt = 0;
+  /**
+   * Until a message comes this consumer may be a waiting one, not the active one, so it must not
+   * deliver. A held session whose wake-up was lost (say, with the broker) would then wait for
+   * traffic that may never come: instead it gets a fresh wake-up through the queue, which whichever
+   * consumer is active acts on (a duplicate is ignored there).
+   */
+  async function nudgeOverdueSessions(): Promise<void> {
+    if (Date.now() - lastNudgeAt < settings.wakeUpGraceMs) return;
+    lastNudgeAt = Date.now();
+    for (const [sessionId, dueAt] of await loadHeldSessions(db, destination.id)) {
+      if (Date.now() - dueAt < settings.wakeUpGraceMs) continue;
+      log.warn({ destination: destination.id, session: sessionId }, 'a wake-up is overdue; sending another');
+      await options.wakeUps.schedule({ destinationId: destination.id, sessionId, level: 1, delayMs: 0 });
+    }
+  }
+
   function ack(message: ConsumeMessage): void {
     try {
       channel.ack(message);
@@ -236,8 +253,11 @@ export async function startDestinationConsumer(options: DestinationConsumerOptio
   return {
     isAlive: () => alive,
     sweep() {
-      // only once a message came: until then this consumer may be a waiting one, not the active one
-      if (!held || !alive || !accepting) return;
+      if (!alive || !accepting) return;
+      if (!held) {
+        nudgeOverdueSessions().catch((error: unknown) => log.warn({ err: error, destination: destination.id }, 'cannot look for overdue held sessions'));
+        return;
+      }
       const sessions = held;
       for (const [sessionId, dueAt] of sessions) {
         if (Date.now() - dueAt < settings.wakeUpGraceMs || lanes.busy(sessionId)) continue;
