@@ -242,5 +242,6 @@ describe('the schema registry: JSON Schemas per application and kind, checked by
     expect(await (await get(location, admin)).json()).toMatchObject({ application_id: blog.applicationId, version: 1 });
     expect((await (await get('/schemas', blog.token)).json()).schemas).toMatchObject([{ category: 'post', name: 'published', active_version: 1 }]);
     expect((await register(`/schemas/post/published?application_id=${randomUUID()}`, { schema: {} }, admin)).status).toBe(404);
+    expect((await get(`/schemas?application_id=${randomUUID()}`, admin)).status).toBe(404);
   });
 });

@@ -104,6 +104,10 @@ export async function listEventSchemas(db: DataSource, applicationId: string): P
     where: { applicationId },
     order: { category: 'ASC', name: 'ASC', version: 'ASC' },
   });
+  if (rows.length === 0) {
+    const found: unknown[] = await db.query('SELECT 1 FROM applications WHERE id = $1', [applicationId]);
+    if (found.length === 0) throw new UnknownApplication(`no application ${applicationId}`);
+  }
   const kinds = new Map<string, RegisteredKind>();
   for (const row of rows) {
     const key = JSON.stringify([row.category, row.name]);
