@@ -8,6 +8,7 @@ export default {
   moduleNameMapper: {
     '^@argus/shared$': '<rootDir>/shared/src/index.ts',
     '^@argus/shared/testing$': '<rootDir>/shared/src/testing/index.ts',
+    '^@argus/shared/schema-compiler$': '<rootDir>/shared/src/schema-registry/schema-compiler.ts',
     '^@argus/client$': '<rootDir>/client/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -6,6 +6,8 @@ const ingestRequestSchema = z.object({
   received_at: z.iso.datetime(),
   /** The client's clock when it sent the whole batch, if it said so; an event's own `sent_at` wins. */
   sent_at: z.unknown().optional(),
+  /** An operator sent these events through again (admin panel): one that now passes moves from event_errors to events. */
+  replay: z.literal(true).optional(),
   events: z.array(z.object({ id: z.guid(), raw: z.unknown() })),
 });
 /**

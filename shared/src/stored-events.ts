@@ -1,27 +1,83 @@
+import { z } from 'zod';
+import type { Problem } from './entities/event-error.js';
+
+/**
+ * A stored event as Argus shows it: the query api, the stream of stored events, webhook bodies.
+ * Timestamps are ISO text with microseconds. A function for the same reason as incomingEventSchema.
+ */
+export const storedEventSchema = () =>
+  z.object({
+    id: z.uuid(),
+    application_id: z.uuid(),
+    session_id: z.uuid(),
+    category: z.string(),
+    name: z.string(),
+    data: z.record(z.string(), z.unknown()),
+    timestamp: z.string(),
+    client_timestamp: z.string(),
+    sent_at: z.string().nullable(),
+    received_at: z.string(),
+    request_id: z.string(),
+    /** The version of the application's schema for this kind that validated it; null when none applied. */
+    schema_version: z.number().int().nullable(),
+  });
+export type StoredEventJson = z.infer<ReturnType<typeof storedEventSchema>>;
+
 /**
  * The stream of stored events: after committing an event the worker publishes it to a topic
  * exchange, so that downstream consumers (webhook destinations, other systems) can subscribe to the
  * kinds they care about. Delivery is at least once: a redelivered ingest message publishes its
  * events again, so consumers deduplicate by `id`.
  */
+export const storedEventMessageSchema = () => storedEventSchema().extend({ application: z.string() });
 export type StoredEventMessage = StoredEventJson & { application: string };
 
-/** A stored event as Argus shows it (query api, stream): timestamps as ISO text with microseconds. */
-export type StoredEventJson = {
+/** A valid event as the worker stores it in `events`; timestamps are ISO text with microseconds. */
+export type EventRow = {
   id: string;
-  application_id: string;
-  session_id: string;
+  applicationId: string;
+  sessionId: string;
   category: string;
   name: string;
   data: Record<string, unknown>;
   timestamp: string;
-  client_timestamp: string;
-  sent_at: string | null;
-  received_at: string;
-  request_id: string;
-  /** The version of the application's schema for this kind that validated it; null when none applied. */
-  schema_version: number | null;
+  clientTimestamp: string;
+  sentAt: string | null;
+  receivedAt: string;
+  requestId: string;
+  schemaVersion: number | null;
+  /** The event as the client sent it, kept in case it is filed as an error after all. */
+  raw: unknown;
 };
+
+/** An invalid event as `event_errors` keeps it: whole, with every reason. */
+export type ErrorRow = {
+  eventId: string;
+  applicationId: string;
+  raw: unknown;
+  reasons: Problem[];
+  receivedAt: string;
+  requestId: string;
+};
+
+/** A stored row as the stream of stored events carries it. */
+export function storedEventMessage(row: EventRow, application: string): StoredEventMessage {
+  return {
+    id: row.id,
+    application_id: row.applicationId,
+    application,
+    session_id: row.sessionId,
+    category: row.category,
+    name: row.name,
+    data: row.data,
+    timestamp: row.timestamp,
+    client_timestamp: row.clientTimestamp,
+    sent_at: row.sentAt,
+    received_at: row.receivedAt,
+    request_id: row.requestId,
+    schema_version: row.schemaVersion,
+  };
+}
 
 /**
  * One routing-key word: lowercase, and anything but letters, digits, `_` and `-` turned into `_`, so

@@ -15,6 +15,18 @@ export const workerConfigShape = {
   CLOCK_SKEW_ALLOWANCE_MS: int().nonnegative().default(60_000),
   /** How often the registered JSON Schemas are reread: a new version or an activation applies within this time. */
   SCHEMA_REFRESH_MS: int().positive().default(2000),
+  /**
+   * How long checking one event against an application's JSON Schema may take. A check past it is
+   * stopped, its event kept as invalid with the reason, and the version suspended.
+   */
+  SCHEMA_CHECK_BUDGET_MS: int().positive().default(50),
+  /** How long compiling one schema version may take (once per version and worker). */
+  SCHEMA_COMPILE_BUDGET_MS: int().positive().default(2000),
+  /** The heap of the thread that runs schema checks: a check that builds millions of error objects ends there. */
+  SCHEMA_THREAD_MEMORY_MB: int().min(16).default(256),
+  /** Reasons kept for one invalid event at most (the last one counts the rest), and the length of each. */
+  MAX_REASONS_PER_EVENT: int().min(2).default(20),
+  MAX_REASON_LENGTH: int().min(20).default(300),
   DB_RETRY_INITIAL_MS: int().positive().default(200),
   DB_RETRY_MAX_MS: int().positive().default(10_000),
   /**

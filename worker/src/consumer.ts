@@ -1,12 +1,10 @@
 import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import { assertTopology, connectBroker, recoverConnectionWhenClosed, type Logger, type Topology } from '@argus/shared';
-
-/** What the consumer does with a message once its batch is handled. */
-export type Disposition = 'ack' | 'dead-letter';
+import type { Disposition } from './pipeline/settle.js';
 
 /**
  * Handles the contents of a batch of messages, returning one disposition each, in order. It throws
- * when it gave up (stopping), or on something unexpected: see `handleAndSettle`.
+ * when it gave up (stopping), or on a bug: see `handleAndSettle`.
  */
 export type HandleBatch = (contents: Buffer[]) => Promise<Disposition[]>;
 
@@ -104,8 +102,8 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
   }
 
   /**
-   * A batch that fails unexpectedly (a bug, not the database: outages are waited out inside) is
-   * tried again message by message, so that only the message at fault goes back to the queue. The
+   * Events decide their own fate inside the pipeline, and outages are waited out there. A batch that
+   * throws all the same is a bug: it is tried again message by message, so that only the message at fault goes back to the queue. The
    * broker counts its deliveries and dead-letters it at the delivery limit: a poison message costs a
    * bounded number of attempts, never a loop, and never holds up the rest.
    */

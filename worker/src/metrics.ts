@@ -1,16 +1,18 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { HandleBatch } from './consumer.js';
 import type { DeliveryResult } from './delivery/destination-consumer.js';
-import type { StorePlan } from './pipeline/handle-batch.js';
-import type { StoreResult } from './store.js';
+import type { PipelineObserver } from './pipeline/runner.js';
 
 export type WorkerMetrics = {
   registry: Registry;
   /** The same handler, timed and its batch sizes counted. */
   measure(handleBatch: HandleBatch): HandleBatch;
-  stored(result: StoreResult, plans: readonly StorePlan[]): void;
-  /** A batch failed to store for a reason other than its data (the database is down) and will be tried again. */
+  /** Per-step timings and how each batch's events ended. */
+  pipeline: PipelineObserver;
+  /** A step failed for a reason other than its events (the database, the broker or the schema thread away) and will be tried again. */
   storeRetried(): void;
+  /** A schema version ran over its check budget and was suspended. */
+  schemaSuspended(): void;
   delivered(result: DeliveryResult): void;
 };
 
@@ -33,7 +35,24 @@ export function createWorkerMetrics(now: () => number = Date.now): WorkerMetrics
   });
   const retries = new Counter({
     name: 'argus_worker_store_retries_total',
-    help: 'Failed attempts to store a batch that were retried (the database unreachable or failing); nothing is acked meanwhile',
+    help: 'Failed attempts of a pipeline step that were retried (the database, the broker or the schema thread unavailable); nothing is acked meanwhile',
+    registers: [registry],
+  });
+  const discarded = new Counter({
+    name: 'argus_worker_events_discarded_total',
+    help: 'Events discarded because their application no longer exists',
+    registers: [registry],
+  });
+  const stepSeconds = new Histogram({
+    name: 'argus_worker_step_seconds',
+    help: 'Time each pipeline step took for one batch (decode, normalise, check, store, publish), retries included',
+    labelNames: ['step'],
+    buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const suspensions = new Counter({
+    name: 'argus_worker_schema_suspensions_total',
+    help: "Schema versions suspended because a check ran over SCHEMA_CHECK_BUDGET_MS (or out of memory); their events are refused with the reason",
     registers: [registry],
   });
   const lag = new Gauge({
@@ -62,11 +81,16 @@ export function createWorkerMetrics(now: () => number = Date.now): WorkerMetrics
       }
     },
     storeRetried: () => retries.inc(),
-    stored(result, plans) {
-      stored.inc(result.stored);
-      invalid.inc(result.invalid);
-      const oldest = Math.min(...plans.map((plan) => Date.parse(plan.receivedAt)));
-      if (Number.isFinite(oldest)) lag.set(Math.max(0, now() - oldest) / 1000);
+    schemaSuspended: () => suspensions.inc(),
+    pipeline: {
+      step: (name, seconds) => stepSeconds.observe({ step: name }, seconds),
+      settled(tally, oldestReceivedAt) {
+        stored.inc(tally.stored);
+        invalid.inc(tally.invalid);
+        discarded.inc(tally.discarded);
+        const oldest = oldestReceivedAt === undefined ? NaN : Date.parse(oldestReceivedAt);
+        if (Number.isFinite(oldest)) lag.set(Math.max(0, now() - oldest) / 1000);
+      },
     },
   };
 }

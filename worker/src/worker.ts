@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { createDataSource, createSchemaCompiler, topologyFor, type Logger } from '@argus/shared';
+import { createDataSource, topologyFor, type Logger } from '@argus/shared';
 import type { DataSource } from 'typeorm';
 import type { WorkerConfig } from './config.js';
 import { startConsumer, type Consumer } from './consumer.js';
@@ -7,11 +7,14 @@ import { retryDelayMs } from './delivery/retry-schedule.js';
 import { startDeliverySupervisor, type DeliverySupervisor } from './delivery/supervisor.js';
 import { startMetricsServer } from './metrics-server.js';
 import { createWorkerMetrics } from './metrics.js';
-import { createBatchHandler } from './pipeline/handle-batch.js';
-import { startSchemaRefresh, type SchemaRefresh } from './schema-refresh.js';
+import { runPipeline, type PipelineDeps } from './pipeline/runner.js';
+import { createSchemaCatalog } from './schemas/schema-catalog.js';
+import { createSchemaChecker } from './schemas/schema-checker.js';
+import { createSchemaPool, type SchemaPool } from './schemas/schema-pool.js';
+import { recordSuspension, startSchemaRefresh, type SchemaRefresh } from './schemas/schema-refresh.js';
+import { createPgEventStore } from './storage/pg-event-store.js';
 import { createStoredEventStream } from './stored-stream.js';
 import { createValidatorRegistry, registerBuiltInValidators } from './validation/registry.js';
-import { createSchemaCatalog } from './validation/schema-catalog.js';
 
 export type WorkerProcess = { start(): Promise<{ metrics: AddressInfo }>; stop(): Promise<void> };
 
@@ -20,6 +23,7 @@ export function createWorker(config: WorkerConfig, log: Logger): WorkerProcess {
   let db: DataSource | undefined;
   let consumer: Consumer | undefined;
   let schemaRefresh: SchemaRefresh | undefined;
+  let schemaPool: SchemaPool | undefined;
   let delivery: DeliverySupervisor | undefined;
   let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
   const topology = topologyFor(config);
@@ -31,17 +35,39 @@ export function createWorker(config: WorkerConfig, log: Logger): WorkerProcess {
       await db.initialize();
       const metrics = createWorkerMetrics();
       metricsServer = await startMetricsServer(metrics.registry, config.WORKER_METRICS_PORT, config.WORKER_METRICS_HOST);
-      const schemas = createSchemaCatalog(createSchemaCompiler());
-      schemaRefresh = await startSchemaRefresh({ db, catalog: schemas, intervalMs: config.SCHEMA_REFRESH_MS, log });
-      const handleBatch = createBatchHandler({
-        db,
-        check: { registry: registerBuiltInValidators(createValidatorRegistry()), schemas, clockSkewAllowanceMs: config.CLOCK_SKEW_ALLOWANCE_MS },
-        stream,
-        retry: { initialDelayMs: config.DB_RETRY_INITIAL_MS, maxDelayMs: config.DB_RETRY_MAX_MS, onRetry: metrics.storeRetried },
-        signal: stopping.signal,
+      const catalog = createSchemaCatalog();
+      schemaRefresh = await startSchemaRefresh({ db, catalog, intervalMs: config.SCHEMA_REFRESH_MS, log });
+      schemaPool = createSchemaPool({
+        budgetMs: config.SCHEMA_CHECK_BUDGET_MS,
+        compileBudgetMs: config.SCHEMA_COMPILE_BUDGET_MS,
+        maxProblems: config.MAX_REASONS_PER_EVENT,
+        memoryLimitMb: config.SCHEMA_THREAD_MEMORY_MB,
         log,
-        onStored: metrics.stored,
       });
+      const store = createPgEventStore(db);
+      const pipeline: PipelineDeps = {
+        normalise: { clockSkewAllowanceMs: config.CLOCK_SKEW_ALLOWANCE_MS },
+        check: {
+          registry: registerBuiltInValidators(createValidatorRegistry()),
+          schemas: createSchemaChecker({
+            catalog,
+            pool: schemaPool,
+            budgetMs: config.SCHEMA_CHECK_BUDGET_MS,
+            onSuspended: (id, reason) => {
+              metrics.schemaSuspended();
+              log.warn({ schemaId: id, reason }, 'suspended a schema version whose check ran over its budget');
+              recordSuspension(db!, id, reason).catch((error: unknown) => log.warn({ err: error, schemaId: id }, 'cannot record a schema suspension'));
+            },
+          }),
+          reasons: { maxReasons: config.MAX_REASONS_PER_EVENT, maxReasonLength: config.MAX_REASON_LENGTH },
+          log,
+        },
+        store,
+        stream,
+        retry: { initialDelayMs: config.DB_RETRY_INITIAL_MS, maxDelayMs: config.DB_RETRY_MAX_MS, onRetry: metrics.storeRetried, signal: stopping.signal, log },
+        log,
+        observe: metrics.pipeline,
+      };
       consumer = await startConsumer({
         url: config.AMQP_URL,
         topology,
@@ -50,7 +76,7 @@ export function createWorker(config: WorkerConfig, log: Logger): WorkerProcess {
         batchMaxBytes: config.BATCH_MAX_BYTES,
         batchMaxWaitMs: config.BATCH_MAX_WAIT_MS,
         concurrency: config.STORE_CONCURRENCY,
-        handleBatch: metrics.measure(handleBatch),
+        handleBatch: metrics.measure((contents) => runPipeline(contents, pipeline)),
         prepare: (model) => stream.open(model),
         log,
       });
@@ -87,11 +113,13 @@ export function createWorker(config: WorkerConfig, log: Logger): WorkerProcess {
       await Promise.all([delivery?.stop(), consumer?.stop()]);
       clearTimeout(giveUp);
       await schemaRefresh?.stop();
+      await schemaPool?.close();
       await db?.destroy();
       await metricsServer?.close();
       metricsServer = undefined;
       consumer = undefined;
       schemaRefresh = undefined;
+      schemaPool = undefined;
       delivery = undefined;
       db = undefined;
     },

@@ -36,6 +36,13 @@ export class EventSchema {
   @Column({ type: 'boolean', default: false })
   active: boolean;
 
+  /** Set by a worker when a check against this version ran over its budget: its events are then refused with the reason. */
+  @Column({ type: 'timestamptz', name: 'suspended_at', nullable: true })
+  suspendedAt: Date | null;
+
+  @Column({ type: 'text', name: 'suspended_reason', nullable: true })
+  suspendedReason: string | null;
+
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt: Date;
 }

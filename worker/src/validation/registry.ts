@@ -1,6 +1,6 @@
 import { ctaClick, pageLocation } from './factories/page-interaction.js';
 import { formSubmit } from './factories/form-interaction.js';
-import type { IncomingEvent, Problem, Validate, ValidatorFactory } from './types.js';
+import type { KindFields, Problem, Validate, ValidatorFactory } from './types.js';
 
 /** A category alone applies to every event of that category; with a name, to that kind only. */
 export type EventKind = { category: string; name?: string };
@@ -8,7 +8,7 @@ export type EventKind = { category: string; name?: string };
 export type ValidatorRegistry = {
   register(kind: EventKind, factory: ValidatorFactory, options?: unknown): void;
   /** Every problem the registered validators find: the category's first, then the kind's. */
-  validate(event: IncomingEvent): Problem[];
+  validate(event: KindFields): Problem[];
 };
 
 const keyOf = (category: string, name?: string) => JSON.stringify([category, name ?? null]);

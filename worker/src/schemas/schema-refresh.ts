@@ -1,13 +1,13 @@
 import type { Logger } from '@argus/shared';
 import type { DataSource } from 'typeorm';
-import type { SchemaCatalog, SchemaIndexRow } from './validation/schema-catalog.js';
+import type { SchemaCatalog, SchemaIndexRow } from './schema-catalog.js';
 
 export type SchemaRefresh = { stop(): Promise<void> };
 
 /**
  * Keeps the catalog in step with the registry without a restart: every `intervalMs` it reads the
  * index (a few bytes a version) and loads only the schemas it has not seen. Versions never change
- * once written, so what was loaded (and compiled) stays good; activations are in the index. The first
+ * once written, so what was loaded stays good; activations and suspensions are in the index. The first
  * load happens before this resolves, so the worker never checks an event against an empty catalog.
  * A failed refresh keeps the catalog as it was and is tried again next time.
  */
@@ -19,7 +19,7 @@ export async function startSchemaRefresh(options: { db: DataSource; catalog: Sch
 
   const refresh = async () => {
     const index: SchemaIndexRow[] = await db.query(
-      `SELECT id::text AS id, application_id AS "applicationId", category, name, version, active FROM event_schemas`,
+      `SELECT id::text AS id, application_id AS "applicationId", category, name, version, active, suspended_reason AS "suspendedReason" FROM event_schemas`,
     );
     const missing = catalog.missing(index);
     const rows: { id: string; schema: Record<string, unknown> }[] =
@@ -47,4 +47,9 @@ export async function startSchemaRefresh(options: { db: DataSource; catalog: Sch
       await running;
     },
   };
+}
+
+/** Records a suspension where operators (admin panel, GET /schemas) and the other workers' refresh see it. */
+export async function recordSuspension(db: DataSource, id: string, reason: string): Promise<void> {
+  await db.query(`UPDATE event_schemas SET suspended_at = now(), suspended_reason = $2 WHERE id = $1::bigint AND suspended_at IS NULL`, [id, reason]);
 }

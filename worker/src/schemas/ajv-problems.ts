@@ -1,16 +1,16 @@
-import type { ErrorObject } from '@argus/shared';
-import type { Problem } from './types.js';
+import type { Problem } from '@argus/shared';
+import type { ErrorObject } from '@argus/shared/schema-compiler';
 
-/** Reasons kept for one event at most: a long array of bad items would otherwise fill event_errors. */
-export const maxSchemaProblems = 20;
+/** An enum's allowed values are listed in a reason up to this many; past it the reason counts them. */
+const maxListedValues = 10;
 
 /**
  * ajv's errors as stored reasons, in the shape the other validators use: `data.price: must be
- * number`. A missing or unexpected property is named in the path, the allowed values of an enum in
- * the message.
+ * number`. A missing or unexpected property is named in the path, the allowed values of a short enum
+ * in the message. At most `maxProblems` are kept, and a last one says how many more there were.
  */
-export function problemsFromAjv(errors: readonly ErrorObject[] | null | undefined): Problem[] {
-  const problems = (errors ?? []).slice(0, maxSchemaProblems).map(problemOf);
+export function problemsFromAjv(errors: readonly ErrorObject[] | null | undefined, maxProblems: number): Problem[] {
+  const problems = (errors ?? []).slice(0, maxProblems).map(problemOf);
   const left = (errors?.length ?? 0) - problems.length;
   if (left > 0) problems.push({ path: 'data', message: `and ${left} more problem${left === 1 ? '' : 's'}` });
   return problems;
@@ -26,8 +26,14 @@ function problemOf(error: ErrorObject): Problem {
     case 'additionalProperties':
     case 'unevaluatedProperties':
       return { path: [...path, String(params.additionalProperty ?? params.unevaluatedProperty)].join('.'), message: 'is not allowed' };
-    case 'enum':
-      return { path: path.join('.'), message: `must be one of ${(params.allowedValues as unknown[]).map((value) => JSON.stringify(value)).join(', ')}` };
+    case 'enum': {
+      const allowed = params.allowedValues as unknown[];
+      const message =
+        allowed.length > maxListedValues
+          ? `must be one of ${allowed.length.toLocaleString('en')} allowed values`
+          : `must be one of ${allowed.map((value) => JSON.stringify(value)).join(', ')}`;
+      return { path: path.join('.'), message };
+    }
     case 'const':
       return { path: path.join('.'), message: `must be ${JSON.stringify(params.allowedValue)}` };
     default:

@@ -1,10 +1,12 @@
 import { createSchemaCompiler } from '@argus/shared';
-import { maxSchemaProblems, problemsFromAjv } from './ajv-problems.js';
+import { problemsFromAjv } from './ajv-problems.js';
+
+const maxSchemaProblems = 20;
 
 const problemsOf = (schema: Record<string, unknown>, data: unknown) => {
   const validate = createSchemaCompiler().compile(schema);
   validate(data);
-  return problemsFromAjv(validate.errors);
+  return problemsFromAjv(validate.errors, maxSchemaProblems);
 };
 
 describe("ajv's errors as stored reasons", () => {
@@ -36,5 +38,12 @@ describe("ajv's errors as stored reasons", () => {
     const problems = problemsOf({ type: 'array', items: { type: 'string' } }, Array.from({ length: 30 }, (_, index) => index));
     expect(problems).toHaveLength(maxSchemaProblems + 1);
     expect(problems.at(-1)).toEqual({ path: 'data', message: 'and 10 more problems' });
+  });
+
+  it('counts the allowed values of a long enum instead of listing them', () => {
+    const values = Array.from({ length: 5000 }, (_, index) => `v${index}`);
+    expect(problemsOf({ type: 'object', properties: { code: { enum: values } } }, { code: 'x' })).toEqual([
+      { path: 'data.code', message: 'must be one of 5,000 allowed values' },
+    ]);
   });
 });

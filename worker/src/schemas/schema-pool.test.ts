@@ -1,0 +1,76 @@
+import { silentLog } from '@argus/shared/testing';
+import { explodingSchema, selfReferencingSchema } from './hostile-schemas.js';
+import { createSchemaPool, type SchemaPool } from './schema-pool.js';
+
+const priceIsNumber = { type: 'object', required: ['price'], properties: { price: { type: 'number' } } };
+
+/** Runs on real threads: the pool's point is what a thread does when a check never ends. */
+describe('the schema pool', () => {
+  let pool: SchemaPool;
+  beforeEach(() => {
+    pool = createSchemaPool({ budgetMs: 50, compileBudgetMs: 2000, maxProblems: 20, memoryLimitMb: 64, log: silentLog });
+  });
+  afterEach(() => pool.close());
+
+  it('checks events against their schemas, sending each schema once', async () => {
+    const verdicts = await pool.check([
+      { id: '1', schema: priceIsNumber, data: { price: 3 } },
+      { id: '1', schema: priceIsNumber, data: { price: 'free' } },
+    ]);
+    expect(verdicts).toEqual([
+      { kind: 'checked', problems: [] },
+      { kind: 'checked', problems: [{ path: 'data.price', message: 'must be number' }] },
+    ]);
+    expect(await pool.check([{ id: '1', schema: priceIsNumber, data: {} }])).toEqual([{ kind: 'checked', problems: [{ path: 'data.price', message: 'is required' }] }]);
+  });
+
+  it("reports a schema that refers to itself forever as that event's failure", async () => {
+    const verdicts = await pool.check([
+      { id: 'loop', schema: selfReferencingSchema, data: {} },
+      { id: '1', schema: priceIsNumber, data: { price: 1 } },
+    ]);
+    expect(verdicts).toEqual([{ kind: 'failed', message: 'Maximum call stack size exceeded' }, { kind: 'checked', problems: [] }]);
+  });
+
+  it('stops a check over its budget without holding the event loop, skips the rest of its schema, and checks the others', async () => {
+    let longestGapMs = 0;
+    let last = performance.now();
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      longestGapMs = Math.max(longestGapMs, now - last);
+      last = now;
+    }, 10);
+    const started = performance.now();
+    const verdicts = await pool.check([
+      { id: '1', schema: priceIsNumber, data: { price: 1 } },
+      { id: 'boom', schema: explodingSchema(28), data: {} },
+      { id: 'boom', schema: explodingSchema(28), data: {} },
+      { id: '1', schema: priceIsNumber, data: { price: 'x' } },
+    ]);
+    clearInterval(ticker);
+    expect(verdicts).toEqual([
+      { kind: 'checked', problems: [] },
+      { kind: 'over-budget', elapsedMs: expect.any(Number) },
+      { kind: 'not-run' },
+      { kind: 'checked', problems: [{ path: 'data.price', message: 'must be number' }] },
+    ]);
+    // a check of this schema alone takes seconds; the pool gave up on it within a fraction of that
+    expect(performance.now() - started).toBeLessThan(2000);
+    // generous bound: the point is that the main thread never waited on the check
+    expect(longestGapMs).toBeLessThan(1000);
+    // the replacement thread works
+    expect(await pool.check([{ id: '1', schema: priceIsNumber, data: { price: 2 } }])).toEqual([{ kind: 'checked', problems: [] }]);
+  });
+
+  it('reports a check that runs out of memory as over budget, and goes on', async () => {
+    // every item fails every branch, and ajv keeps the errors of every branch it tried
+    const branches = Array.from({ length: 200 }, (_, index) => ({ type: 'object', required: [`field${index}`] }));
+    const small = createSchemaPool({ budgetMs: 60_000, compileBudgetMs: 60_000, maxProblems: 20, memoryLimitMb: 16, log: silentLog });
+    const verdicts = await small.check([
+      { id: 'hungry', schema: { type: 'array', items: { anyOf: branches } }, data: Array.from({ length: 20_000 }, () => ({})) },
+      { id: '1', schema: priceIsNumber, data: { price: 1 } },
+    ]);
+    await small.close();
+    expect(verdicts).toEqual([{ kind: 'over-budget', elapsedMs: expect.any(Number), outOfMemory: true }, { kind: 'checked', problems: [] }]);
+  });
+});
