@@ -75,7 +75,7 @@ describe('POST /events (api alone, against the real broker)', () => {
       const response = await stack.post(sampleEvent(), { token: doomed });
       return response.status === 401 ? response : undefined;
     }, 5000, 'the revocation to take effect');
-    expect(((await refused.json()) as { error: { message: string } }).error.message).toBe('token has been revoked');
+    expect(((await refused.json()) as { error: { message: string } }).error.message).toBe('token has been revoked, or its application deleted');
   });
 
   it('refuses a body that is not JSON (415), malformed (400) or not events (400)', async () => {

@@ -27,7 +27,7 @@ export async function replayEventErrors(deps: DatabaseAndBroker, ids: readonly s
       for (const row of rows) {
         const content = encodeIngestMessage([
           encodeIngestRequest(
-            { application_id: row.application_id, request_id: `replay-${row.id}`, received_at: row.received_at.toISOString() },
+            { application_id: row.application_id, request_id: `replay-${row.id}`, received_at: row.received_at.toISOString(), replay: true },
             [{ id: row.event_id, json: JSON.stringify(row.raw) }],
           ),
         ]);

@@ -3,8 +3,8 @@ import { forbidden, unauthorized } from './errors.js';
 
 export type Authenticate = (authorization: string | undefined, scope: TokenScope) => TokenClaims;
 
-/** Verifies a bearer token from memory alone: signature and expiry by the secret, revocation by the list. */
-export function createAuthenticator(secret: string, isRevoked: (tokenId: string) => boolean): Authenticate {
+/** Verifies a bearer token from memory alone: signature and expiry by the secret, revocation (and deleted applications) by the list. */
+export function createAuthenticator(secret: string, isRevoked: (claims: TokenClaims) => boolean): Authenticate {
   const verifyToken = createTokenVerifier(secret);
   return (authorization, scope) => {
     if (!authorization) throw unauthorized('missing Authorization header; send "Authorization: Bearer <token>"');
@@ -17,7 +17,7 @@ export function createAuthenticator(secret: string, isRevoked: (tokenId: string)
       if (error instanceof InvalidToken) throw unauthorized(error.message);
       throw error;
     }
-    if (isRevoked(claims.tokenId)) throw unauthorized('token has been revoked');
+    if (isRevoked(claims)) throw unauthorized('token has been revoked, or its application deleted');
     if (!claims.scopes.includes(scope) && !claims.scopes.includes('admin')) {
       throw forbidden(`this token lacks the "${scope}" scope`);
     }

@@ -1,4 +1,12 @@
 import { extendZodWithOpenApi } from '@asteasolutions/zod-to-openapi';
+import {
+  formatTimestamp,
+  incomingEventSchema as incomingEventContract,
+  ingestBodySchema as ingestBodyContract,
+  parseTimestamp,
+  storedEventSchema as storedEventContract,
+  timestampGrammar,
+} from '@argus/shared';
 import { z } from 'zod';
 
 /**
@@ -7,27 +15,13 @@ import { z } from 'zod';
  */
 extendZodWithOpenApi(z);
 
-/** `2023-01-01 09:15:27.243860`, or ISO 8601 with `T`; `Z` or an offset, none meaning UTC (as event timestamps). */
-const timestampPattern = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d{1,6})?(Z|[+-]\d{2}:?\d{2})?$/i;
-
-/** A point in time as PostgreSQL reads it without loss (microseconds kept, UTC unless the text says otherwise). */
-export const timestampParameter = z
-  .string()
-  .regex(timestampPattern, 'must be ISO 8601 (2023-01-01T09:15:27Z) or 2023-01-01 09:15:27.243860')
-  .refine(isCalendarDate, 'is not a real date and time')
-  .transform((text) => {
-    const iso = text.replace(' ', 'T');
-    return timestampPattern.exec(text)?.[8] ? iso : `${iso}Z`;
-  });
-
-function isCalendarDate(text: string): boolean {
-  const [year, month, day, hour, minute, second] = (timestampPattern.exec(text) ?? []).slice(1, 7).map(Number) as number[];
-  // setUTCFullYear, not Date.UTC: the latter reads years 0–99 as 1900–1999
-  const date = new Date(0);
-  date.setUTCFullYear(year!, month! - 1, day!);
-  // PostgreSQL has no year 0; 2023-02-30 rolls over to March in a Date, and so fails the comparison
-  return year! >= 1 && date.getUTCMonth() === month! - 1 && date.getUTCDate() === day && hour! < 24 && minute! < 60 && second! < 60;
-}
+/** A point in time in the event timestamp grammar, as UTC ISO text with microseconds, which PostgreSQL reads without loss. */
+export const timestampParameter = z.string().transform((text, context) => {
+  const micros = parseTimestamp(text);
+  if (micros !== undefined) return formatTimestamp(micros);
+  context.addIssue({ code: 'custom', message: `must be ${timestampGrammar}` });
+  return z.NEVER;
+});
 
 const pageFilters = {
   from: timestampParameter.optional().openapi({ description: 'only from this time on (inclusive)', example: '2023-01-01T00:00:00Z' }),
@@ -55,19 +49,13 @@ export const sessionParams = z.object({ session_id: sessionId });
 
 const timestampText = z.string().openapi({ description: 'ISO 8601, UTC, microseconds', example: '2023-01-01T09:15:27.243860Z' });
 
-export const storedEventSchema = z
-  .object({
-    id: z.uuid(),
-    application_id: z.uuid(),
-    session_id: z.uuid(),
-    category: z.string(),
-    name: z.string(),
-    data: z.record(z.string(), z.unknown()),
+/** A stored event as the query api answers it: the shared contract, documented. */
+export const storedEventSchema = storedEventContract()
+  .extend({
     timestamp: timestampText.openapi({ description: "when it happened, corrected for the client's clock skew" }),
     client_timestamp: timestampText.openapi({ description: 'the timestamp as the client sent it' }),
     sent_at: timestampText.nullable(),
     received_at: timestampText,
-    request_id: z.string(),
     schema_version: z.number().int().nullable().openapi({ description: "the version of the kind's registered schema that validated it; null when none applied" }),
   })
   .openapi('StoredEvent', {
@@ -141,30 +129,10 @@ export const incomingEventExample = {
   timestamp: '2023-01-01 09:15:27.243860',
 };
 
-/** POST /events bodies, as documented; the hot path checks this shape by hand and the worker checks fields. */
-export const incomingEventSchema = z
-  .object({
-    event_id: z.uuid().optional().openapi({ description: 'makes retries idempotent' }),
-    session_id: sessionId,
-    category: z.string().min(1).max(100),
-    name: z.string().min(1).max(100),
-    data: z.record(z.string(), z.unknown()),
-    timestamp: z.string().openapi({ example: '2023-01-01 09:15:27.243860' }),
-    sent_at: z.string().optional().openapi({ description: "your clock when you sent it; Argus corrects the skew" }),
-    schema_version: z
-      .number()
-      .int()
-      .positive()
-      .optional()
-      .openapi({ description: "check `data` against this version of the kind's registered schema instead of the active one" }),
-  })
-  .openapi('Event', { example: incomingEventExample });
+/** POST /events bodies: the shared event contract, documented. The hot path checks its shape by hand and the worker checks fields. */
+export const incomingEventSchema = incomingEventContract().openapi('Event', { example: incomingEventExample });
 
-export const ingestBodySchema = z.union([
-  incomingEventSchema,
-  z.array(incomingEventSchema).max(500),
-  z.object({ batch: z.array(incomingEventSchema).max(500), sent_at: z.string().optional() }),
-]);
+export const ingestBodySchema = ingestBodyContract(incomingEventSchema);
 
 export const acceptedSchema = z
   .object({ accepted: z.number().int(), ids: z.array(z.uuid()) })

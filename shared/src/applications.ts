@@ -39,3 +39,9 @@ export async function listRevokedTokenIds(db: DataSource): Promise<string[]> {
   );
   return rows.map((row) => row.id);
 }
+
+/** Ids of every application that exists: a token naming another was issued for one since deleted. */
+export async function listApplicationIds(db: DataSource): Promise<string[]> {
+  const rows: { id: string }[] = await db.query('SELECT id FROM applications');
+  return rows.map((row) => row.id);
+}

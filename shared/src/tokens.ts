@@ -6,13 +6,20 @@ import { tokenScopes, type TokenScope } from './entities/api-token.js';
 const issuer = 'argus';
 
 /** What a verified token says: which application speaks, through which token, allowed to do what. */
-export type TokenClaims = { applicationId: string; tokenId: string; scopes: TokenScope[] };
+export type TokenClaims = {
+  applicationId: string;
+  tokenId: string;
+  scopes: TokenScope[];
+  /** When it was signed (to the second, by the signer's clock); absent only before signing. */
+  issuedAtMs?: number;
+};
 
 const payloadSchema = z.object({
   sub: z.uuid(),
   jti: z.uuid(),
   scope: z.string().transform((scope) => scope.split(' ')).pipe(z.array(z.enum(tokenScopes))),
   exp: z.number().optional(),
+  iat: z.number().optional(),
 });
 
 export function signToken(secret: string, claims: TokenClaims, expiresAt?: Date | null): string {
@@ -39,8 +46,8 @@ function verifyWithExpiry(secret: string | KeyObject, token: string): { claims: 
   }
   const claims = payloadSchema.safeParse(payload);
   if (!claims.success) throw new InvalidToken('token claims are invalid');
-  const { sub, jti, scope, exp } = claims.data;
-  return { claims: { applicationId: sub, tokenId: jti, scopes: scope }, expiresAtMs: exp === undefined ? Infinity : exp * 1000 };
+  const { sub, jti, scope, exp, iat } = claims.data;
+  return { claims: { applicationId: sub, tokenId: jti, scopes: scope, issuedAtMs: iat === undefined ? undefined : iat * 1000 }, expiresAtMs: exp === undefined ? Infinity : exp * 1000 };
 }
 
 /**

@@ -26,6 +26,14 @@ describe('parsing a POST /events body', () => {
     expect(parse([{ event_id: id }]).events[0]!.id).toBe(id.toLowerCase());
   });
 
+  it('refuses numbers that parsing would change, naming them, and keeps every other number and key as sent', () => {
+    const refused = failure('{"data": {"a": 1e400, "b": 9007199254740993, "c": "1e400"}}');
+    expect(refused).toMatchObject({ status: 400, code: 'inexact_number' });
+    expect(refused.message).toContain('1e400, 9007199254740993');
+    const { events } = parse('{"data": {"__proto__": {"x": 0.1}, "big": 9007199254740991, "tiny": 5e-324, "z": -0}}');
+    expect(events[0]!.json).toBe('{"data":{"__proto__":{"x":0.1},"big":9007199254740991,"tiny":5e-324,"z":0}}');
+  });
+
   it('takes an array and the {batch, sent_at} form', () => {
     expect(parse([{ a: 1 }, { b: 2 }]).events).toHaveLength(2);
     const batch = parse({ batch: [{ a: 1 }], sent_at: '2023-01-01T00:00:00Z' });

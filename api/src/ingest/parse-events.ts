@@ -1,17 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import type { SerialisedEvent } from '@argus/shared';
+import { incomingEventSchema, inexactNumbers, type SerialisedEvent } from '@argus/shared';
 import { badRequest, payloadTooLarge } from '../errors.js';
 
 export type IngestLimits = { maxEventBytes: number; maxBatchEvents: number };
 export type ParsedEvents = { events: SerialisedEvent[]; sentAt?: unknown };
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const eventId = incomingEventSchema().shape.event_id;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /**
  * Checks only what the api must: the body is one event object, an array of them, or a
- * `{ "batch": [...], "sent_at": ... }` object, within the limits. Fields are the worker's business.
- * Each event gets its id here (the client's `event_id`, or a new one), since the 202 answers with it.
+ * `{ "batch": [...], "sent_at": ... }` object, within the limits, and holds no number that parsing
+ * would change (events are stored as sent, or refused). Fields are the worker's business. Each event
+ * gets its id here (the client's `event_id`, or a new one), since the 202 answers with it.
  */
 export function parseEvents(body: Buffer, limits: IngestLimits): ParsedEvents {
   let text: string;
@@ -25,6 +26,14 @@ export function parseEvents(body: Buffer, limits: IngestLimits): ParsedEvents {
     parsed = JSON.parse(text);
   } catch (error) {
     throw badRequest('invalid_json', `body is not valid JSON: ${(error as Error).message}`);
+  }
+  const inexact = inexactNumbers(text);
+  if (inexact.length > 0) {
+    throw badRequest(
+      'inexact_number',
+      `the body holds numbers that cannot be kept exactly as sent (${inexact.join(', ')}): beyond ±1.8e308, closer to 0 than 5e-324, or with more significant digits than a 64-bit float holds (integers past ±2^53 among them); send them as strings`,
+      inexact.map((literal) => ({ path: '', message: `${literal} cannot be kept exactly` })),
+    );
   }
 
   const { items, sentAt } = batchOf(parsed);
@@ -68,7 +77,7 @@ function serialiseEvent(item: unknown, index: number, maxEventBytes: number): Se
 function eventIdOf(event: Record<string, unknown>, path: string): string {
   const offered = event.event_id;
   if (offered === undefined) return randomUUID();
-  if (typeof offered === 'string' && uuid.test(offered)) return offered.toLowerCase();
+  if (eventId.safeParse(offered).success) return (offered as string).toLowerCase();
   throw badRequest('invalid_event_id', `${path}.event_id must be a UUID (it makes retries idempotent)`, [
     { path: `${path}.event_id`, message: 'must be a UUID' },
   ]);

@@ -25,6 +25,8 @@ function validatorOf(job: CheckJob): ValidateFunction | InvalidEventSchema {
   if (!validator) {
     try {
       validator = compiler.compile(job.schema);
+      // a first call runs cold (interpreted): made here, under the compile budget, it does not count against the event's
+      validator(null);
     } catch (error) {
       validator = error instanceof InvalidEventSchema ? error : new InvalidEventSchema(String(error));
     }
