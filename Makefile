@@ -2,11 +2,12 @@
 # migrates and runs the whole service; `make test` runs every test.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help install build migrate start runserver runworker runadmin generatetoken createsuperuser test bench loadtest
+.PHONY: help install build migrate start runserver runworker runadmin generatetoken createsuperuser test test-unit bench loadtest
 
 help:
 	@echo "make start                                     install, migrate and run api + worker (+ admin)"
 	@echo "make test                                      run every test (local PostgreSQL and RabbitMQ)"
+	@echo "make test-unit                                 run the unit tests alone: no services, seconds"
 	@echo "make generatetoken email=E [app=A] [scope=S]   issue an application token (last stdout line); S: write,read,schema,admin"
 	@echo "make createsuperuser email=E [password=P]      create an admin panel operator (password prompted if not given)"
 	@echo "make migrate | runserver | runworker | runadmin  one step at a time"
@@ -46,6 +47,9 @@ test: install
 	npx --no-install tsc -b
 	npx --no-install tsc -p tsconfig.test.json
 	NODE_OPTIONS=--experimental-vm-modules npx --no-install jest
+
+test-unit: build
+	NODE_OPTIONS=--experimental-vm-modules npx --no-install jest --selectProjects unit
 
 bench: build
 	node loadtest/dist/bench/main.js

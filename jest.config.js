@@ -1,6 +1,11 @@
-/** Tests run from source (ts-jest, ESM); `make test` type-checks everything first with tsc. */
-export default {
+/**
+ * Tests run from source (ts-jest, ESM); `make test` type-checks and builds everything first with tsc
+ * (the worker's schema thread runs the built code). Two projects: `unit` needs no service and runs
+ * in seconds (`make test-unit`); `integration` runs against the local PostgreSQL and RabbitMQ.
+ */
+const shared = {
   testEnvironment: 'node',
+  testTimeout: 30_000,
   extensionsToTreatAsEsm: ['.ts'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.test.json' }],
@@ -12,6 +17,11 @@ export default {
     '^@argus/client$': '<rootDir>/client/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
-  testMatch: ['<rootDir>/*/src/**/*.test.ts', '<rootDir>/loadtest/k6/*.test.ts', '<rootDir>/*/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
-  testTimeout: 30_000,
+};
+
+export default {
+  projects: [
+    { ...shared, displayName: 'unit', testMatch: ['<rootDir>/*/src/**/*.test.ts', '<rootDir>/loadtest/k6/*.test.ts'] },
+    { ...shared, displayName: 'integration', testMatch: ['<rootDir>/*/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'] },
+  ],
 };

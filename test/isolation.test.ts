@@ -219,7 +219,7 @@ describe('isolation between applications in the worker', () => {
       fc.constant(valid({ data: JSON.parse('{"s": "\\udc00"}') })),
       fc.constant(valid({ data: JSON.parse(`{"deep": ${'['.repeat(40)}${']'.repeat(40)}}`) })),
       fc.constant(valid({ session_id: '00000000-0000-0000-0000-000000000000', data: { big: 1e308 } })),
-      fc.anything({ maxDepth: 3 }),
+      fc.jsonValue({ maxDepth: 3 }),
     );
     await fc.assert(
       fc.asyncProperty(fc.array(fc.record({ hostile: fc.boolean(), event: hostileEvent }), { minLength: 1, maxLength: 12 }), async (entries) => {

@@ -134,7 +134,7 @@ describe('the ingestion pipeline: api → broker → worker → PostgreSQL', () 
     expect(rows).toEqual([{ id, place: 'error' }]);
     const [error] = await query<{ raw: unknown; reasons: { path: string }[] }>('SELECT raw, reasons FROM event_errors WHERE event_id = $1', [id]);
     expect(error!.raw).toEqual(invalid);
-    expect(error!.reasons.map((reason) => reason.path).sort()).toEqual(['', 'session_id']);
+    expect(error!.reasons.map((reason) => reason.path).sort()).toEqual(['', 'data.element', 'session_id']);
   });
 
   it("names a missing kind field, such as a cta click's element", async () => {

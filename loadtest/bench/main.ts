@@ -108,9 +108,11 @@ try {
 
   progress('worker: draining the full queue');
   const queued = single.acceptedEvents + batch.acceptedEvents;
-  const worker = startNode('worker/dist/main.js', env);
+  const workerMetricsUrl = `http://127.0.0.1:${await freePort()}/metrics`;
+  const worker = startNode('worker/dist/main.js', { ...env, WORKER_METRICS_PORT: new URL(workerMetricsUrl).port, WORKER_METRICS_HOST: '127.0.0.1' });
   running.push(worker);
   const drainRate = await measureDrain(queued);
+  const drainSteps = await stepSeconds(workerMetricsUrl);
 
   progress(`end to end: 1,000 single-event posts per second for ${seconds} s`);
   const e2eStarted = new Date();
@@ -162,6 +164,7 @@ try {
     { figure: 'batched posts (100 events) accepted', value: batch.acceptedEvents / batchSeconds, unit: 'events/s', baseline: { name: 'confirmed publish', value: publishRate }, target: '≥ 40,000 events/s' },
     { figure: 'batched posts latency p99', value: batch.latencyP99, unit: 'ms' },
     { figure: 'worker drain from a full queue', value: drainRate, unit: 'events/s', baseline: { name: 'multi-row INSERT', value: insertRate }, target: '≥ 50 %' },
+    ...stepRows(drainSteps, queued),
     { figure: 'end to end (received → stored) p50 at 1,000 events/s', value: latency!.p50, unit: 'ms' },
     { figure: 'end to end (received → stored) p99 at 1,000 events/s', value: latency!.p99, unit: 'ms', target: '< 1,000 ms' },
     { figure: `sustained 10,000 events/s for ${sustainedSeconds} s: events accepted/s`, value: sustained.acceptedEvents / sustainedSeconds, unit: 'events/s' },
@@ -196,6 +199,23 @@ async function measureDrain(expected: number): Promise<number> {
   const started = performance.now();
   await waitStored(expected);
   return (expected - first) / ((performance.now() - started) / 1000);
+}
+
+/** Seconds the worker spent in each pipeline step so far, from its /metrics. */
+async function stepSeconds(metricsUrl: string): Promise<Map<string, number>> {
+  const text = await (await fetch(metricsUrl)).text();
+  const sums = [...text.matchAll(/^argus_worker_step_seconds_sum\{step="(\w+)"\} (\S+)$/gm)];
+  return new Map(sums.map(([, step, seconds]) => [step!, Number(seconds)]));
+}
+
+/** One row a step: its time per drained event, and its share of the time in all steps. */
+function stepRows(steps: Map<string, number>, events: number): Row[] {
+  const total = [...steps.values()].reduce((sum, seconds) => sum + seconds, 0);
+  return [...steps].map(([step, seconds]) => ({
+    figure: `worker drain, step ${step} (${Math.round((seconds / total) * 100)} % of the steps' time)`,
+    value: (seconds * 1e6) / events,
+    unit: 'µs/event',
+  }));
 }
 
 function sampleQueueDepth(samples: number[]): { stop(): void } {

@@ -132,7 +132,7 @@ describe('the pipeline runner', () => {
       fc.constant(valid({ data: JSON.parse('{"s": "\\ud800"}') })),
       fc.constant(valid({ data: { deep: JSON.parse(`${'['.repeat(40)}${']'.repeat(40)}`) } })),
       fc.constant(valid({ data: { big: 1e308, refuse: true } })),
-      fc.anything(),
+      fc.jsonValue(),
     );
     const application = fc.constantFrom(shop, rival);
     const entry = fc.record({ application, valid: fc.boolean(), hostile });

@@ -53,6 +53,7 @@ export async function runPipeline(contents: readonly Buffer[], deps: PipelineDep
   await timed('publish', () => retrying('publish stored events', () => publish(stored, deps.stream)));
 
   const tally = { stored: stored.events.length, invalid: stored.kept, discarded: stored.discarded, deadLettered: decoded.messages.filter((m) => !m.ok).length };
+  deps.log.debug({ requestIds: [...new Set(decoded.events.map((ref) => ref.request.request_id))], ...tally }, 'settled a batch');
   deps.observe?.settled(tally, decoded.events.map((ref) => ref.request.received_at).sort()[0]);
   return decoded.messages.map((message) => settle(message, deps.log));
 }

@@ -43,19 +43,20 @@ describe('the schema pool', () => {
     const started = performance.now();
     const verdicts = await pool.check([
       { id: '1', schema: priceIsNumber, data: { price: 1 } },
-      { id: 'boom', schema: explodingSchema(28), data: {} },
-      { id: 'boom', schema: explodingSchema(28), data: {} },
+      { id: 'boom', schema: explodingSchema(32), data: {} },
+      { id: 'boom', schema: explodingSchema(32), data: {} },
       { id: '1', schema: priceIsNumber, data: { price: 'x' } },
     ]);
     clearInterval(ticker);
     expect(verdicts).toEqual([
       { kind: 'checked', problems: [] },
-      { kind: 'over-budget', elapsedMs: expect.any(Number) },
+      // past its time or its memory, whichever it reaches first
+      expect.objectContaining({ kind: 'over-budget' }),
       { kind: 'not-run' },
       { kind: 'checked', problems: [{ path: 'data.price', message: 'must be number' }] },
     ]);
-    // a check of this schema alone takes seconds; the pool gave up on it within a fraction of that
-    expect(performance.now() - started).toBeLessThan(2000);
+    // a check of this schema alone takes minutes; the pool gave up on it within seconds (thread start and compilation included)
+    expect(performance.now() - started).toBeLessThan(8000);
     // generous bound: the point is that the main thread never waited on the check
     expect(longestGapMs).toBeLessThan(1000);
     // the replacement thread works
