@@ -143,6 +143,11 @@ describe('isolation between applications in the worker', () => {
     const later = sent(ofKind('boom'));
     await publishTogether([{ tenant: hostile, events: [later] }]);
     expect(JSON.stringify((await settled([later.id])).get(later.id)?.reasons)).toMatch(/is suspended \(a check exceeded 500 ms/);
+    // an operator who activates the version again lifts the suspension
+    const activated = await fetch(`${stack.baseUrl}/schemas/boom/k/versions/1/activate`, { method: 'POST', headers: { Authorization: `Bearer ${hostile.token}` } });
+    expect(activated.status).toBe(200);
+    const [lifted] = await stack.database.db.query(`SELECT suspended_at FROM event_schemas WHERE category = 'boom'`);
+    expect(lifted.suspended_at).toBeNull();
   });
 
   it('keeps reasons bounded whatever the schema and the data', async () => {

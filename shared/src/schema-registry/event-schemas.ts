@@ -64,7 +64,7 @@ async function refusingUnstorable<T>(write: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Makes `version` the kind's active version (the others inactive); throws UnknownEventSchema when there is no such version. */
+/** Makes `version` the kind's active version (the others inactive) and lifts its suspension; throws UnknownEventSchema when there is no such version. */
 export async function activateEventSchema(db: DataSource, input: EventKindOf & { version: number }): Promise<EventSchema> {
   return db.transaction(async (tx) => {
     await lockApplication(tx, input.applicationId);
@@ -72,11 +72,16 @@ export async function activateEventSchema(db: DataSource, input: EventKindOf & {
     const { version, ...kind } = input;
     const chosen = await versions.findOneBy({ ...kind, version });
     if (!chosen) throw new UnknownEventSchema(`no version ${version} of the schema for ${describeKind(kind)}`);
-    if (chosen.active) return chosen;
+    // activating lifts a suspension: the operator gives the version another chance
+    const lifted = { suspendedAt: null, suspendedReason: null };
+    if (chosen.active) {
+      if (chosen.suspendedAt !== null) await versions.update({ id: chosen.id }, lifted);
+      return { ...chosen, ...lifted };
+    }
     // deactivate first: the partial unique index allows one active version at any moment
     await versions.update({ ...kind, active: true }, { active: false });
-    await versions.update({ id: chosen.id }, { active: true });
-    return { ...chosen, active: true };
+    await versions.update({ id: chosen.id }, { active: true, ...lifted });
+    return { ...chosen, active: true, ...lifted };
   });
 }
 

@@ -65,4 +65,14 @@ describe('the catalog of registered schemas', () => {
     catalog.replace([row('1', 1, true)], new Map());
     expect(catalog.choose(subject())).toMatchObject({ kind: 'refused', version: 1 });
   });
+
+  it('lifts a suspension the registry recorded once the registry lifts it (an activation)', () => {
+    const catalog = createSchemaCatalog();
+    catalog.replace([row('1', 1, true)], new Map([['1', priceAs('number')]]));
+    catalog.suspend('1', 'a check exceeded 50 ms at T');
+    catalog.replace([row('1', 1, true, 'a check exceeded 50 ms at T')], new Map());
+    expect(catalog.choose(subject())).toMatchObject({ kind: 'refused' });
+    catalog.replace([row('1', 1, true)], new Map());
+    expect(catalog.choose(subject())).toMatchObject({ kind: 'check', version: 1 });
+  });
 });

@@ -24,7 +24,7 @@ export type SchemaSubject = { applicationId: string; category: string; name: str
 export type SchemaCatalog = {
   /** Synchronous and free of I/O: the hot path. An application without schemas costs one map lookup. */
   choose(subject: SchemaSubject): SchemaChoice;
-  /** Checks against this version stop here at once; the registry learns of it through the caller. */
+  /** Checks against this version stop here at once; the registry learns of it through the caller, and its index then decides. */
   suspend(id: string, reason: string): void;
   /** Ids in `index` whose schema the catalog does not hold yet: only those need loading. */
   missing(index: readonly SchemaIndexRow[]): string[];
@@ -32,7 +32,8 @@ export type SchemaCatalog = {
   replace(index: readonly SchemaIndexRow[], schemas: ReadonlyMap<string, Record<string, unknown>>): void;
 };
 
-type VersionEntry = { id: string; schema: Record<string, unknown>; suspendedReason: string | null };
+/** `suspendedReason` is the registry's; `pending` a suspension of this worker's that the registry has not shown yet. */
+type VersionEntry = { id: string; schema: Record<string, unknown>; suspendedReason: string | null; pending?: string };
 type KindVersions = { active: number | undefined; versions: Map<number, VersionEntry> };
 
 const none: SchemaChoice = Object.freeze({ kind: 'none' });
@@ -51,11 +52,12 @@ export function createSchemaCatalog(): SchemaCatalog {
       if (version === undefined) return none;
       const entry = kind?.versions.get(version);
       if (!entry) return { kind: 'refused', version: null, problem: { path: 'schema_version', message: `no version ${version} of a schema is registered for this kind` } };
-      if (entry.suspendedReason !== null) {
+      const suspended = entry.suspendedReason ?? entry.pending;
+      if (suspended !== undefined) {
         return {
           kind: 'refused',
           version,
-          problem: { path: 'schema_version', message: `version ${version} of this kind's schema is suspended (${entry.suspendedReason}); register a simpler version` },
+          problem: { path: 'schema_version', message: `version ${version} of this kind's schema is suspended (${suspended}); register a simpler version` },
         };
       }
       return { kind: 'check', id: entry.id, version, schema: entry.schema };
@@ -63,7 +65,7 @@ export function createSchemaCatalog(): SchemaCatalog {
 
     suspend(id, reason) {
       const entry = entries.get(id);
-      if (entry && entry.suspendedReason === null) entry.suspendedReason = reason;
+      if (entry && entry.suspendedReason === null) entry.pending ??= reason;
     },
 
     missing(index) {
@@ -77,7 +79,9 @@ export function createSchemaCatalog(): SchemaCatalog {
         const known = entries.get(row.id);
         const schema = known?.schema ?? schemas.get(row.id);
         if (!schema) continue; // deleted between reading the index and the bodies
-        const entry = { id: row.id, schema, suspendedReason: row.suspendedReason ?? known?.suspendedReason ?? null };
+        // once the registry shows a suspension it is the registry's to keep or lift (activating lifts it)
+        const pending = row.suspendedReason === null && known?.suspendedReason === null ? known.pending : undefined;
+        const entry: VersionEntry = { id: row.id, schema, suspendedReason: row.suspendedReason, ...(pending ? { pending } : {}) };
         nextEntries.set(row.id, entry);
         let kinds = nextByApplication.get(row.applicationId);
         if (!kinds) nextByApplication.set(row.applicationId, (kinds = new Map()));
