@@ -16,16 +16,16 @@ export type RetryOptions = { initialDelayMs: number; maxDelayMs: number; signal:
 
 /**
  * Runs `operation` until it succeeds, backing off exponentially (with jitter) while the database
- * or the broker is unreachable or failing. Errors caused by the data are rethrown at once; so is
- * the stop signal.
+ * or the broker is unreachable or failing. Errors caused by the data, and those `isOutage` does not
+ * count as an outage, are rethrown at once; so is the stop signal.
  */
-export async function retryUntilDone<T>(what: string, operation: () => Promise<T>, options: RetryOptions): Promise<T> {
+export async function retryUntilDone<T>(what: string, operation: () => Promise<T>, options: RetryOptions, isOutage: (error: unknown) => boolean = () => true): Promise<T> {
   for (let attempt = 1; ; attempt += 1) {
     options.signal.throwIfAborted();
     try {
       return await operation();
     } catch (error) {
-      if (isCausedByData(error) || options.signal.aborted) throw error;
+      if (isCausedByData(error) || !isOutage(error) || options.signal.aborted) throw error;
       const delay = Math.min(options.maxDelayMs, options.initialDelayMs * 2 ** (attempt - 1)) * (0.5 + Math.random() / 2);
       options.log.warn({ err: error, attempt, delayMs: Math.round(delay) }, `cannot ${what}; retrying`);
       options.onRetry?.();

@@ -4,6 +4,7 @@ import { encodeIngestMessage, encodeIngestRequest, type StoredEventMessage } fro
 import { silentLog } from '@argus/shared/testing';
 import { createMemoryEventStore, type MemoryEventStore } from '../storage/memory-event-store.js';
 import type { SchemaChecker } from '../schemas/schema-checker.js';
+import { SchemaThreadUnavailable } from '../schemas/schema-pool.js';
 import { createValidatorRegistry, registerBuiltInValidators } from '../validation/registry.js';
 import { runPipeline, type PipelineDeps } from './runner.js';
 
@@ -101,6 +102,22 @@ describe('the pipeline runner', () => {
     store.down = false;
     expect(await running).toEqual(['ack']);
     expect(store.events.has(good.id)).toBe(true);
+  });
+
+  it('waits while the schema thread cannot start, and hands any other error of a step to the consumer at once', async () => {
+    const store = storeOf();
+    const good = sent(valid());
+    let failures = 2;
+    const flaky: SchemaChecker = {
+      check: async (subjects) => {
+        if (failures-- > 0) throw new SchemaThreadUnavailable('cannot start the schema thread');
+        return fakeSchemas.check(subjects);
+      },
+    };
+    const deps = pipeline(store);
+    expect(await runPipeline([message({ application: shop, events: [good] })], { ...deps, check: { ...deps.check, schemas: flaky } })).toEqual(['ack']);
+    const buggy: SchemaChecker = { check: async () => Promise.reject(new TypeError('a bug')) };
+    await expect(runPipeline([message({ application: shop, events: [sent(valid())] })], { ...deps, check: { ...deps.check, schemas: buggy } })).rejects.toThrow('a bug');
   });
 
   it("keeps an event id in one table: a retry of an invalid event stays an error, until an operator's replay moves it", async () => {

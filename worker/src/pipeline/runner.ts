@@ -1,5 +1,6 @@
 import { maxDataDepth, type Logger } from '@argus/shared';
 import { storableCopy } from '../validation/json-safety.js';
+import { SchemaThreadUnavailable } from '../schemas/schema-pool.js';
 import type { EventStore } from '../storage/event-store.js';
 import { check, type CheckDeps } from './check.js';
 import { decode } from './decode.js';
@@ -44,11 +45,14 @@ export async function runPipeline(contents: readonly Buffer[], deps: PipelineDep
       deps.observe?.step(name, (performance.now() - started) / 1000);
     }
   };
-  const retrying = <T>(what: string, step: () => Promise<T>) => retryUntilDone(what, step, deps.retry);
+  const retrying = <T>(what: string, step: () => Promise<T>, isOutage?: (error: unknown) => boolean) => retryUntilDone(what, step, deps.retry, isOutage);
 
   const decoded = await timed('decode', () => decode(contents));
   const normalised = await timed('normalise', () => decoded.events.map((ref) => normaliseOrReport(ref, deps)));
-  const checked = await timed('check', () => retrying('check events against their schemas', () => check(normalised, deps.check)));
+  // the schema thread failing to start is an outage; any other error of this step is a bug, for the consumer's fallback
+  const checked = await timed('check', () =>
+    retrying('check events against their schemas', () => check(normalised, deps.check), (error) => error instanceof SchemaThreadUnavailable),
+  );
   const stored = await timed('store', () => retrying('store a batch', () => store(checked, { store: deps.store, log: deps.log })));
   await timed('publish', () => retrying('publish stored events', () => publish(stored, deps.stream)));
 
