@@ -90,6 +90,19 @@ export function createAdmin(config: AdminConfig, log: Logger): AdminProcess {
               labels: { event_schemas: 'Schemas', event_errors: 'Event errors', api_tokens: 'API tokens', destination_dead_letters: 'Dead letters' },
               pages: { live: 'Live events', triage: 'Error triage' },
               properties: { applicationId: 'Application', filterApplicationId: 'Only the events of', replayOutcome: 'Last replay', destinationId: 'Destination' },
+              // short column names, so a destination's list fits 1400 px
+              resources: {
+                destinations: {
+                  properties: {
+                    url: 'URL',
+                    deliveredCount: 'Delivered',
+                    failedAttemptCount: 'Failed attempts',
+                    deadLetterCount: 'Dead letters',
+                    lastSuccessAt: 'Last success',
+                    lastFailureAt: 'Last failure',
+                  },
+                },
+              },
               components: {
                 Login: {
                   welcomeHeader: 'Argus',

@@ -53,3 +53,10 @@ export async function queueFigures(url: string, queues: readonly string[]): Prom
   }
   return figures;
 }
+
+/** One queue's depth from `queueFigures`, as destinationBacklog asks for it: no figure is a rejection (shown as unknown). */
+export function messagesIn(figures: Map<string, QueueFigures>, queue: string): number {
+  const figure = figures.get(queue);
+  if (!figure) throw new Error(`the broker gave no figure for ${queue}`);
+  return figure.messages;
+}

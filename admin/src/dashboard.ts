@@ -1,6 +1,6 @@
-import { Application, Destination, destinationBacklog, destinationQueueName } from '@argus/shared';
+import { Destination, destinationBacklog, destinationQueueName } from '@argus/shared';
 import { z } from 'zod';
-import { queueFigures, type DatabaseAndBroker } from './broker.js';
+import { messagesIn, queueFigures, type DatabaseAndBroker } from './broker.js';
 
 /** The windows the dashboard's chart offers, each cut into buckets the chart can show side by side. */
 export const dashboardWindows = {
@@ -38,7 +38,6 @@ export type DashboardStats = {
     lagSeconds: number | null;
   };
   destinations: DestinationHealth[];
-  applications: { id: string; name: string }[];
 };
 
 /** Where the window starts: bucket-aligned, so that the last bucket holds now. */
@@ -72,12 +71,11 @@ export async function dashboardStats(deps: DatabaseAndBroker, query: DashboardQu
        GROUP BY 1`,
       [`${bucketSeconds} seconds`, start.toISOString(), query.applicationId],
     );
-  const [received, invalid, [lag], destinations, applications, ingest] = await Promise.all([
+  const [received, invalid, [lag], destinations, ingest] = await Promise.all([
     countsOf('events'),
     countsOf('event_errors'),
     deps.db.query(`SELECT extract(epoch FROM max(stored_at - received_at))::float AS seconds FROM events WHERE received_at > now() - interval '5 minutes'`),
     destinationHealth(deps),
-    deps.db.getRepository(Application).find({ select: { id: true, name: true }, order: { name: 'ASC' } }),
     queueFigures(deps.amqpUrl, [deps.topology.ingestQueue, deps.topology.deadLetterQueue]),
   ]);
   const series = fillBuckets(start, query.window, received, invalid);
@@ -98,7 +96,6 @@ export async function dashboardStats(deps: DatabaseAndBroker, query: DashboardQu
       lagSeconds: lag?.seconds ?? null,
     },
     destinations,
-    applications,
   };
 }
 
@@ -108,11 +105,7 @@ async function destinationHealth(deps: DatabaseAndBroker): Promise<DestinationHe
   const depths = await queueFigures(deps.amqpUrl, destinations.map((destination) => destinationQueueName(deps.topology, destination.id)));
   return Promise.all(
     destinations.map(async (destination) => {
-      const depth = depths.get(destinationQueueName(deps.topology, destination.id));
-      const backlog = await destinationBacklog(deps.db, destination.id, async () => {
-        if (!depth) throw new Error('no figure');
-        return depth.messages;
-      });
+      const backlog = await destinationBacklog(deps.db, destination.id, async () => messagesIn(depths, destinationQueueName(deps.topology, destination.id)));
       const { id, name, state, lastFailureAt } = destination;
       return { id, name, state, queueDepth: backlog.queueDepth, heldEvents: backlog.heldEvents, deadLetters: backlog.deadLetters, lastFailureAt };
     }),

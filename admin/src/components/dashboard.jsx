@@ -3,6 +3,7 @@ import { Box, Button, H2, H5, Label, MessageBox, Text } from '@adminjs/design-sy
 import { ApiClient } from 'adminjs';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { formatTime } from '../time-format';
+import ApplicationSelect from './application-select';
 
 const api = new ApiClient();
 const windows = [['1h', '1 h'], ['24h', '24 h'], ['7d', '7 d']];
@@ -100,10 +101,7 @@ const Dashboard = () => {
           </Button>
         ))}
         <Label htmlFor="dashboard-application" ml="lg" mb="0">Application</Label>
-        <select id="dashboard-application" className="argus-select" value={query.applicationId} onChange={(e) => setQuery({ ...query, applicationId: e.target.value })}>
-          <option value="">all applications</option>
-          {stats.applications.map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
-        </select>
+        <ApplicationSelect id="dashboard-application" value={query.applicationId} onChange={(applicationId) => setQuery({ ...query, applicationId })} />
       </Box>
       <Box flex flexWrap="wrap" mb="lg" style={{ gap: 16 }}>
         <Figure label="Stored" value={stats.received} detail={`last ${windowWords}`} />

@@ -2,6 +2,7 @@ import React, { useEffect, useState } from 'react';
 import { Box, H2, Input, Label, MessageBox, Text } from '@adminjs/design-system';
 import { ApiClient } from 'adminjs';
 import { formatTime } from '../time-format';
+import ApplicationSelect from './application-select';
 
 const api = new ApiClient();
 const pollMs = 1000;
@@ -12,13 +13,8 @@ const root = () => window.location.pathname.replace(/\/pages\/.*$/, '');
 const LiveEvents = () => {
   const [filter, setFilter] = useState({ applicationId: '', category: '', name: '' });
   const [events, setEvents] = useState(null);
-  const [applications, setApplications] = useState([]);
   const [error, setError] = useState(null);
   const [paused, setPaused] = useState(false);
-
-  useEffect(() => {
-    api.getDashboard({ params: { window: '1h' } }).then((response) => setApplications(response.data.applications)).catch(() => {});
-  }, []);
 
   useEffect(() => {
     if (paused) return undefined;
@@ -60,10 +56,7 @@ const LiveEvents = () => {
       <Box flex alignItems="flex-end" mb="lg" style={{ flexWrap: 'wrap' }}>
         <Box mr="lg">
           <Label htmlFor="live-applicationId">Application</Label>
-          <select id="live-applicationId" className="argus-select" value={filter.applicationId} onChange={(e) => setFilter({ ...filter, applicationId: e.target.value })}>
-            <option value="">all applications</option>
-            {applications.map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
-          </select>
+          <ApplicationSelect id="live-applicationId" value={filter.applicationId} onChange={(applicationId) => setFilter({ ...filter, applicationId })} />
         </Box>
         {field('category', 'Category (exact)', 'page interaction')}
         {field('name', 'Name (exact)', 'pageview')}

@@ -2,6 +2,7 @@ import React, { useState } from 'react';
 import { Box, Button, CheckBox, Input, Label, MessageBox, Text, TextArea } from '@adminjs/design-system';
 import { ApiClient } from 'adminjs';
 import { indentJson } from '../json-text';
+import ApplicationSelect from './application-select';
 
 const api = new ApiClient();
 
@@ -41,7 +42,10 @@ const SchemaEditor = ({ record, resource, action }) => {
         </Text>
       ) : (
         <Box>
-          {field('applicationId', 'Application id')}
+          <Box mb="lg">
+            <Label htmlFor="schema-applicationId">Application</Label>
+            <ApplicationSelect id="schema-applicationId" anyLabel="choose an application" value={kind.applicationId} onChange={(applicationId) => setKind({ ...kind, applicationId })} />
+          </Box>
           {field('category', 'Category')}
           {field('name', 'Name')}
         </Box>

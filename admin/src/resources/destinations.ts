@@ -13,11 +13,11 @@ import {
 } from '@argus/shared';
 import { ValidationError, type ActionContext, type ActionRequest, type ActionResponse, type BaseRecord, type ResourceWithOptions } from 'adminjs';
 import { z } from 'zod';
-import { queueFigures, withConfirmChannel, type DatabaseAndBroker } from '../broker.js';
+import { messagesIn, queueFigures, withConfirmChannel, type DatabaseAndBroker } from '../broker.js';
 import type { AdminComponents } from '../components.js';
 import { confirmedAction } from './confirmed-action.js';
 import { errorNotice } from './notices.js';
-import { applicationReference, readableTimes } from './readable.js';
+import { applicationReference, pageSection, readableTimes } from './readable.js';
 import { eventCount } from './replay-actions.js';
 import { RepositoryResource } from './repository-resource.js';
 
@@ -67,11 +67,7 @@ class DestinationsResource extends RepositoryResource {
     const record = (await super.findOne(id))!;
     const queue = destinationQueueName(this.deps.topology, id);
     const [backlog, [oldest]] = await Promise.all([
-      destinationBacklog(this.deps.db, id, async () => {
-        const figures = (await queueFigures(this.deps.amqpUrl, [queue])).get(queue);
-        if (!figures) throw new Error('the broker gave no figure');
-        return figures.messages;
-      }),
+      destinationBacklog(this.deps.db, id, async () => messagesIn(await queueFigures(this.deps.amqpUrl, [queue]), queue)),
       this.deps.db.query(`SELECT event->>'received_at' AS "receivedAt" FROM delivery_backlog WHERE destination_id = $1 ORDER BY seq LIMIT 1`, [id]),
     ]);
     Object.assign(record.params, {
@@ -105,8 +101,9 @@ export function destinationsResource(deps: DatabaseAndBroker, components: AdminC
       properties: {
         ...readableTimes(components, ['lastSuccessAt', 'failingSince', 'lastFailureAt', 'createdAt']),
         filterApplicationId: applicationReference,
-        backlog: { type: 'string', isVisible: { show: true, list: false, edit: false, filter: false }, components: { show: components.DestinationBacklog } },
-        recentAttempts: { type: 'string', isVisible: { show: true, list: false, edit: false, filter: false }, components: { show: components.RecentAttempts } },
+        backlog: pageSection(components.DestinationBacklog),
+        // recent delivery attempts: the component shows `recentAttempts` once findOne above adds them
+        recentAttempts: pageSection(components.RecentAttempts),
       },
       // the filter decides the queue's binding, so it is chosen once, at creation
       editProperties: ['name', 'url'],
