@@ -25,3 +25,38 @@ export async function withConfirmChannel<T>(url: string, work: (channel: Confirm
     await connection.close().catch(() => {});
   }
 }
+
+export type QueueFigures = { messages: number; consumers: number };
+
+/**
+ * The depth and consumers of each queue, on one connection. A queue that does not exist closes the
+ * channel that asked, so each is asked on its own channel; it and an unreachable broker get no figure.
+ */
+export async function queueFigures(url: string, queues: readonly string[]): Promise<Map<string, QueueFigures>> {
+  const figures = new Map<string, QueueFigures>();
+  const connection = await amqp.connect(url, { clientProperties: { connection_name: 'argus-admin' }, timeout: 3000 }).catch(() => null);
+  if (!connection) return figures;
+  try {
+    for (const queue of queues) {
+      const channel = await connection.createChannel();
+      channel.on('error', () => {});
+      try {
+        const { messageCount, consumerCount } = await channel.checkQueue(queue);
+        figures.set(queue, { messages: messageCount, consumers: consumerCount });
+        await channel.close();
+      } catch {
+        // no such queue: the broker closed this channel
+      }
+    }
+  } finally {
+    await connection.close().catch(() => {});
+  }
+  return figures;
+}
+
+/** One queue's depth from `queueFigures`, as destinationBacklog asks for it: no figure is a rejection (shown as unknown). */
+export function messagesIn(figures: Map<string, QueueFigures>, queue: string): number {
+  const figure = figures.get(queue);
+  if (!figure) throw new Error(`the broker gave no figure for ${queue}`);
+  return figure.messages;
+}

@@ -4,6 +4,7 @@ import { ComponentLoader } from 'adminjs';
 
 // src/components/ from both src/ (tsx) and dist/ (tsc): the .jsx files are bundled by AdminJS, not compiled by tsc
 const componentsFolder = new URL('../src/components/', import.meta.url).pathname;
+const componentModules = ['json-text.ts', 'time-format.ts'].map((file) => new URL(`../src/${file}`, import.meta.url).pathname);
 
 export function loadComponents() {
   const loader = new ComponentLoader();
@@ -15,7 +16,17 @@ export function loadComponents() {
     SchemaCompare: loader.add('SchemaCompare', `${componentsFolder}schema-compare.jsx`),
     CreateDestination: loader.add('CreateDestination', `${componentsFolder}create-destination.jsx`),
     ReplayDestination: loader.add('ReplayDestination', `${componentsFolder}replay-destination.jsx`),
+    ConfirmAction: loader.add('ConfirmAction', `${componentsFolder}confirm-action.jsx`),
+    Timestamp: loader.add('Timestamp', `${componentsFolder}timestamp.jsx`),
+    Reasons: loader.add('Reasons', `${componentsFolder}reasons.jsx`),
+    Scopes: loader.add('Scopes', `${componentsFolder}scopes.jsx`),
+    LiveEvents: loader.add('LiveEvents', `${componentsFolder}live-events.jsx`),
+    ErrorTriage: loader.add('ErrorTriage', `${componentsFolder}error-triage.jsx`),
+    DestinationBacklog: loader.add('DestinationBacklog', `${componentsFolder}destination-backlog.jsx`),
+    RecentAttempts: loader.add('RecentAttempts', `${componentsFolder}recent-attempts.jsx`),
   };
+  // AdminJS's own component, replaced for every list
+  loader.override('FilterDrawer', `${componentsFolder}filter-drawer.jsx`);
   return { loader, components };
 }
 
@@ -34,6 +45,8 @@ export function discardStaleComponentBundle(bundleFolder = process.env.ADMIN_JS_
   } catch {
     return; // not built yet
   }
-  const newest = Math.max(...readdirSync(componentsFolder).map((file) => statSync(join(componentsFolder, file)).mtimeMs));
+  // the components import a few modules beside their folder (json-text.ts, time-format.ts)
+  const sources = [...readdirSync(componentsFolder).map((file) => join(componentsFolder, file)), ...componentModules];
+  const newest = Math.max(...sources.map((file) => statSync(file).mtimeMs));
   if (newest > builtAt) rmSync(bundle, { force: true }); // force: another process may have removed it first
 }

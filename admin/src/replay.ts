@@ -1,7 +1,7 @@
 import { encodeIngestMessage, encodeIngestRequest } from '@argus/shared';
 import { withConfirmChannel, type DatabaseAndBroker } from './broker.js';
 
-type ReplayedRow = { id: string; event_id: string; application_id: string; raw: unknown; received_at: Date; replayed_at: string };
+type ReplayedRow = { id: string; event_id: string; application_id: string; raw: string; received_at: Date; replayed_at: string; previous_request: string | null };
 
 export class ReplayFailed extends Error {
   override name = 'ReplayFailed';
@@ -14,9 +14,11 @@ export class ReplayFailed extends Error {
  * does not take every message, the marks are taken back and nothing counts as replayed.
  */
 export async function replayEventErrors(deps: DatabaseAndBroker, ids: readonly string[]): Promise<number> {
+  // replay_requested_at stays when the worker fails the event again (it clears replayed_at): the page can say so
   const [rows]: [ReplayedRow[], number] = await deps.db.query(
-    `UPDATE event_errors SET replayed_at = now() WHERE id = ANY($1::bigint[])
-     RETURNING id, event_id, application_id, raw, received_at, replayed_at::text`,
+    `WITH previous AS (SELECT id, replay_requested_at FROM event_errors WHERE id = ANY($1::bigint[]) FOR UPDATE)
+     UPDATE event_errors e SET replayed_at = now(), replay_requested_at = now() FROM previous p WHERE e.id = p.id
+     RETURNING e.id, e.event_id, e.application_id, e.raw::text AS raw, e.received_at, e.replayed_at::text, p.replay_requested_at::text AS previous_request`,
     [ids],
   );
   if (rows.length === 0) return 0;
@@ -28,7 +30,7 @@ export async function replayEventErrors(deps: DatabaseAndBroker, ids: readonly s
         const content = encodeIngestMessage([
           encodeIngestRequest(
             { application_id: row.application_id, request_id: `replay-${row.id}`, received_at: row.received_at.toISOString(), replay: true },
-            [{ id: row.event_id, json: JSON.stringify(row.raw) }],
+            [{ id: row.event_id, json: row.raw }],
           ),
         ]);
         channel.publish(deps.topology.ingestExchange, deps.topology.ingestRoutingKey, content, {
@@ -43,10 +45,11 @@ export async function replayEventErrors(deps: DatabaseAndBroker, ids: readonly s
     });
   } catch (error) {
     // the mark as PostgreSQL's text, to the microsecond: a JS Date keeps milliseconds and would match no row
-    await deps.db.query(`UPDATE event_errors SET replayed_at = NULL WHERE id = ANY($1::bigint[]) AND replayed_at = $2::timestamptz`, [
-      rows.map((row) => row.id),
-      rows[0]!.replayed_at,
-    ]);
+    await deps.db.query(
+      `UPDATE event_errors e SET replayed_at = NULL, replay_requested_at = r.previous::timestamptz
+       FROM unnest($1::bigint[], $2::text[]) AS r(id, previous) WHERE e.id = r.id AND e.replayed_at = $3::timestamptz`,
+      [rows.map((row) => row.id), rows.map((row) => row.previous_request), rows[0]!.replayed_at],
+    );
     throw error instanceof ReplayFailed ? error : new ReplayFailed(`the broker did not take the replay: ${(error as Error).message}`);
   }
   return rows.length;

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { saveOperator } from '@argus/shared';
 import { eventually } from '@argus/shared/testing';
 import { startReceiver } from '../../test/support/receiver.js';
 import { sampleEvent } from '../../test/support/stack.js';
 import { withConfirmChannel } from '../src/broker.js';
+import { loginLimits } from '../src/http/login-throttle.js';
 import { replayEventErrors, ReplayFailed } from '../src/replay.js';
 import { operator, startAdminStack, type AdminStack } from './admin-stack.js';
 
@@ -21,8 +23,10 @@ describe('admin panel', () => {
     if (response.status !== 200) throw new Error(`${path}: ${response.status} ${await response.text()}`);
     return (await response.json()) as Record<string, any>;
   };
+  /** Actions that change something answer a POST; a GET only shows their page. */
+  const act = (path: string, fields: Record<string, string> = { confirmed: 'true' }) => adminApi(path, { method: 'POST', body: new URLSearchParams(fields) });
   const errorRow = (eventId: string) =>
-    stack.database.db.query('SELECT id, reasons, replayed_at FROM event_errors WHERE event_id = $1', [eventId]).then((rows) => rows[0]);
+    stack.database.db.query('SELECT id, application_id, reasons, replayed_at FROM event_errors WHERE event_id = $1', [eventId]).then((rows) => rows[0]);
 
   describe('login', () => {
     it('sends every admin page to the login page without a session', async () => {
@@ -69,7 +73,7 @@ describe('admin panel', () => {
       await strictWorker.stop();
       await stack.startWorker({ CLOCK_SKEW_ALLOWANCE_MS: String(60 * 60_000) });
 
-      const replayed = await adminApi(`/resources/event_errors/records/${failed.id}/replay`);
+      const replayed = await act(`/resources/event_errors/records/${failed.id}/replay`);
       expect(replayed.notice.type).toBe('success');
       expect(replayed.record.params.replayedAt).toBeTruthy();
       const [stored] = await eventually(async () => {
@@ -80,15 +84,24 @@ describe('admin panel', () => {
       expect(await errorRow(eventId)).toBeUndefined();
     });
 
+    it('changes nothing when a replay is only asked for with a GET (a link, an image on another page)', async () => {
+      const { id, eventId } = await storedErrorRow('get-replay-app');
+      const page = await adminApi(`/resources/event_errors/records/${id}/replay`);
+      expect(page.record.id).toBe(id);
+      expect(page.notice).toBeUndefined();
+      expect((await errorRow(eventId)).replayed_at).toBeNull();
+    });
+
     it('shows the new reasons and clears the mark when a replay fails again (bulk)', async () => {
       const { token } = await stack.tokenFor('still-broken-app');
       const ids = [randomUUID(), randomUUID()];
       const broken = ids.map((event_id) => sampleEvent({ event_id, session_id: randomUUID(), data: { host: 'example.com', path: '/' } }));
       expect((await stack.post(broken, { token })).status).toBe(202);
       const rows = await Promise.all(ids.map((id) => eventually(() => errorRow(id))));
+      expect((await adminApi(`/resources/event_errors/records/${rows[0].id}/show`)).record.params.replayOutcome).toBeNull();
       await stack.database.db.query(`UPDATE event_errors SET reasons = '[]' WHERE id = ANY($1::bigint[])`, [rows.map((row) => row.id)]);
 
-      const response = await adminApi(`/resources/event_errors/bulk/replaySelected?recordIds=${rows.map((row) => row.id).join(',')}`);
+      const response = await act(`/resources/event_errors/bulk/replaySelected?recordIds=${rows.map((row) => row.id).join(',')}`);
       expect(response.notice.message).toMatch(/^2 events/);
       for (const id of ids) {
         const again = await eventually(async () => {
@@ -96,6 +109,13 @@ describe('admin panel', () => {
           return row.replayed_at === null && row.reasons.length > 0 ? row : undefined;
         });
         expect(JSON.stringify(again.reasons)).toMatch(/data\.element/);
+      }
+      // the page tells a replay that failed again from one never made, and names the kind and the reasons
+      const { records } = await adminApi(`/resources/event_errors/actions/list?filters.applicationId=${rows[0].application_id}`);
+      expect(records).toHaveLength(2);
+      for (const record of records) {
+        expect(record.params).toMatchObject({ category: 'page interaction', name: 'cta click', replayOutcome: expect.stringMatching(/^failed again when replayed at /) });
+        expect(JSON.parse(record.params.reasons)).toEqual([{ path: 'data.element', message: expect.any(String) }]);
       }
     });
 
@@ -122,7 +142,7 @@ describe('admin panel', () => {
       const binding = (change: 'bindQueue' | 'unbindQueue') => withConfirmChannel(stack.broker.url, (channel) => channel[change](ingestQueue, ingestExchange, ingestRoutingKey));
       await binding('unbindQueue');
       try {
-        const refused = await adminApi(`/resources/event_errors/records/${id}/replay`);
+        const refused = await act(`/resources/event_errors/records/${id}/replay`);
         expect(refused.notice).toEqual({ type: 'error', message: '1 of 1 replayed events reached no queue' });
         expect(refused.record.params.replayedAt).toBeFalsy();
       } finally {
@@ -142,7 +162,7 @@ describe('admin panel', () => {
       const event = sampleEvent({ session_id: randomUUID() });
       expect((await stack.post(event, { token: issued.token })).status).toBe(202);
 
-      const revoked = await adminApi(`/resources/api_tokens/records/${issued.tokenId}/revoke`);
+      const revoked = await act(`/resources/api_tokens/records/${issued.tokenId}/revoke`);
       expect(revoked.record.params.revokedAt).toBeTruthy();
       await eventually(async () => ((await stack.post(event, { token: issued.token })).status === 401 ? true : undefined), 10_000, 'a 401');
     });
@@ -190,18 +210,18 @@ describe('admin panel', () => {
         }, 15_000, 'the refused event to be dead-lettered');
 
         receiver.answerWith(() => ({ status: 200 }));
-        const replayed = await adminApi(`/resources/destination_dead_letters/records/${letter.id}/replay`);
+        const replayed = await act(`/resources/destination_dead_letters/records/${letter.id}/replay`);
         expect(replayed.notice.message).toMatch(/^1 event sent/);
         expect(replayed.record.params.replayedAt).toBeTruthy();
         await eventually(async () => (receiver.accepted().length === 1 ? true : undefined), 15_000, 'the replayed dead letter');
         expect(receiver.received.map((delivery) => delivery.event.id)).toEqual([event.event_id, event.event_id]);
         expect(new Set(receiver.received.map((delivery) => delivery.headers['webhook-id'])).size).toBe(1);
 
-        const stopped = await adminApi(`/resources/destinations/records/${destinationId}/stop`);
+        const stopped = await act(`/resources/destinations/records/${destinationId}/stop`);
         expect(stopped.record.params.state).toBe('stopped');
         const history = await adminApi(`/resources/destinations/records/${destinationId}/replay`, { method: 'POST', body: new URLSearchParams({ from: '2000-01-01T00:00:00Z' }) });
         expect(history.published).toBe(1);
-        expect((await adminApi(`/resources/destinations/records/${destinationId}/start`)).record.params.state).toBe('running');
+        expect((await act(`/resources/destinations/records/${destinationId}/start`)).record.params.state).toBe('running');
         await eventually(async () => (receiver.accepted().length === 2 ? true : undefined), 15_000, 'the replayed history');
 
         const destinationRow = async () => (await stack.database.db.query('SELECT * FROM destinations WHERE id = $1', [destinationId]))[0];
@@ -276,7 +296,7 @@ describe('admin panel', () => {
       ]);
       const [, v2] = await versionsOf(applicationId);
 
-      const activated = await adminApi(`/resources/event_schemas/records/${v2.id}/activate`);
+      const activated = await act(`/resources/event_schemas/records/${v2.id}/activate`);
       expect(activated.notice).toEqual({ type: 'success', message: 'Version 2 is now active' });
       expect((await versionsOf(applicationId)).map((row: { active: boolean }) => row.active)).toEqual([false, true]);
 
@@ -286,21 +306,176 @@ describe('admin panel', () => {
     });
   });
 
-  it('counts what arrived on the dashboard', async () => {
-    const stats = await adminApi('/dashboard');
-    expect(stats.eventsLastHour).toBeGreaterThanOrEqual(1);
-    expect(stats.errorsLastDay).toBeGreaterThanOrEqual(3);
-    expect(stats.perMinute).toHaveLength(60);
-    expect(stats.queueDepth).toBe(0);
-    expect(stats.deadLetterDepth).toBe(0);
+  describe('dashboard', () => {
+    it('counts what arrived per bucket of the window chosen, per application, with the ingest queue and each destination', async () => {
+      const stats = await adminApi('/dashboard');
+      expect(stats).toMatchObject({ window: '1h', bucketSeconds: 60, applicationId: null });
+      expect(stats.series).toHaveLength(60);
+      expect(stats.received).toBeGreaterThanOrEqual(1);
+      expect(stats.invalid).toBeGreaterThanOrEqual(3);
+      expect(stats.series.reduce((sum: number, bucket: { received: number }) => sum + bucket.received, 0)).toBe(stats.received);
+      expect(stats.ingest).toMatchObject({ queueDepth: 0, deadLetterDepth: 0 });
+      expect(stats.destinations).toEqual([expect.objectContaining({ name: 'renamed', state: 'running', queueDepth: expect.any(Number), deadLetters: 1 })]);
+
+      const { applicationId } = await stack.tokenFor('still-broken-app');
+      const week = await adminApi(`/dashboard?window=7d&applicationId=${applicationId}`);
+      expect(week).toMatchObject({ window: '7d', bucketSeconds: 7200, applicationId, received: 0, invalid: 2 });
+      expect(week.series).toHaveLength(84);
+      // a malformed query is the default view, not an error
+      expect((await adminApi('/dashboard?window=1y&applicationId=nope')).window).toBe('1h');
+    });
+
+    it('shows operators the dead-lettered messages', async () => {
+      await withConfirmChannel(stack.broker.url, async (channel) => {
+        channel.publish(stack.broker.topology.deadLetterExchange, '', Buffer.from('poison'), { persistent: true });
+        await channel.waitForConfirms();
+      });
+      expect((await adminApi('/dashboard')).ingest.deadLetterDepth).toBe(1);
+    });
   });
 
-  it('shows operators the dead-lettered messages on the dashboard', async () => {
-    await withConfirmChannel(stack.broker.url, async (channel) => {
-      channel.publish(stack.broker.topology.deadLetterExchange, '', Buffer.from('poison'), { persistent: true });
-      await channel.waitForConfirms();
+  describe('error triage', () => {
+    it('groups invalid events by application, kind and reason, lists the events of a group and replays the group', async () => {
+      const { token, applicationId } = await stack.tokenFor('triage-app');
+      const ids = [randomUUID(), randomUUID(), randomUUID()];
+      const broken = ids.map((event_id) => sampleEvent({ event_id, session_id: randomUUID(), data: { host: 'example.com', path: '/' } }));
+      expect((await stack.post(broken, { token })).status).toBe(202);
+      await Promise.all(ids.map((id) => eventually(() => errorRow(id))));
+
+      const { groups } = await adminApi('/pages/triage');
+      const group = groups.find((candidate: { applicationId: string }) => candidate.applicationId === applicationId);
+      expect(group).toMatchObject({ application: 'triage-app', category: 'page interaction', name: 'cta click', path: 'data.element', count: 3, waiting: 0, failedAgain: 0 });
+      const named = { applicationId, category: group.category, name: group.name, path: group.path, message: group.message };
+      const page = (fields: Record<string, string>) => adminApi('/pages/triage', { method: 'POST', body: new URLSearchParams(fields) });
+
+      const { events } = await page({ do: 'events', group: JSON.stringify(named) });
+      expect(events.map((event: { eventId: string }) => event.eventId).sort()).toEqual([...ids].sort());
+      expect((await page({ do: 'replay', group: '{"applicationId": "nope"}' })).notice.type).toBe('error');
+
+      const replayed = await page({ do: 'replay', group: JSON.stringify(named) });
+      expect(replayed.notice).toEqual({ type: 'success', message: '3 events of this group sent to the worker again' });
+      // the rule still refuses them: the group says so once the worker has decided
+      await eventually(async () => {
+        const again = (await adminApi('/pages/triage')).groups.find((candidate: { applicationId: string }) => candidate.applicationId === applicationId);
+        return again.failedAgain === 3 ? again : undefined;
+      }, 15_000, 'the group to show its failed replays');
     });
-    expect((await adminApi('/dashboard')).deadLetterDepth).toBe(1);
+  });
+
+  describe('live events', () => {
+    it('shows the newest events, stored and invalid (with readable reasons), filtered by application and kind', async () => {
+      const { token, applicationId } = await stack.tokenFor('live-app');
+      const [valid, invalid] = [randomUUID(), randomUUID()];
+      const events = [
+        sampleEvent({ event_id: valid, session_id: randomUUID(), name: 'pageview', data: { host: 'example.com', path: '/live' } }),
+        sampleEvent({ event_id: invalid, session_id: randomUUID(), data: { host: 'example.com', path: '/live' } }),
+      ];
+      expect((await stack.post(events, { token })).status).toBe(202);
+      const live = (query: string) => adminApi(`/pages/live?${query}`).then((page) => page.events as Record<string, unknown>[]);
+      const ofApplication = await eventually(async () => {
+        const shown = await live(`applicationId=${applicationId}`);
+        return shown.length === 2 ? shown : undefined;
+      }, 10_000, 'both events on the live page');
+      expect(ofApplication.find((event) => event.eventId === valid)).toMatchObject({ application: 'live-app', name: 'pageview', reasons: null });
+      expect(ofApplication.find((event) => event.eventId === invalid)).toMatchObject({
+        application: 'live-app',
+        name: 'cta click',
+        reasons: [expect.stringMatching(/^data\.element: /)],
+        errorId: expect.any(String),
+      });
+      expect((await live(`applicationId=${applicationId}&name=pageview`)).map((event) => event.eventId)).toEqual([valid]);
+      expect((await live(`applicationId=${applicationId}&category=purchase`))).toEqual([]);
+      // a half-typed filter is "any", not an error
+      expect((await live('applicationId=not-a-uuid')).length).toBeGreaterThanOrEqual(2);
+    });
+  });
+
+  describe('applications', () => {
+    it('lands on the page of the new application after creating it', async () => {
+      const created = await adminApi('/resources/Application/actions/new', { method: 'POST', body: new URLSearchParams({ name: 'fresh-app', email: 'fresh@example.com' }) });
+      expect(created.redirectUrl).toBe(`/admin/resources/Application/records/${created.record.id}/show`);
+    });
+
+    it('disables an application: every token revoked (the api refuses them within seconds) and no new one issued', async () => {
+      const [application] = await stack.database.db.query(`INSERT INTO applications (name, email) VALUES ('doomed-app', 'd@example.com') RETURNING id`);
+      const issue = () => act(`/resources/Application/records/${application.id}/issueToken`, { scopes: 'write' });
+      const tokens = [(await issue()).token, (await issue()).token];
+      const event = sampleEvent({ session_id: randomUUID() });
+      for (const token of tokens) expect((await stack.post(event, { token })).status).toBe(202);
+
+      expect((await adminApi(`/resources/Application/records/${application.id}/disable`)).notice).toBeUndefined(); // a GET only shows the page
+      const disabled = await act(`/resources/Application/records/${application.id}/disable`);
+      expect(disabled.notice).toEqual({ type: 'success', message: 'Application disabled: 2 tokens revoked' });
+      expect(disabled.record.params.disabledAt).toBeTruthy();
+      for (const token of tokens) {
+        await eventually(async () => ((await stack.post(event, { token })).status === 401 ? true : undefined), 10_000, 'a 401');
+      }
+      const refused = await issue();
+      expect(refused.token).toBeUndefined();
+      expect(refused.notice.type).toBe('error');
+      expect(await stack.database.db.query('SELECT count(*)::int AS count FROM api_tokens WHERE application_id = $1', [application.id])).toEqual([{ count: 2 }]);
+    });
+  });
+
+  describe('records as stored', () => {
+    it('shows JSON exactly as PostgreSQL holds it: dotted, numeric and prototype keys, and every digit', async () => {
+      const { token } = await stack.tokenFor('json-app');
+      const eventId = randomUUID();
+      expect((await stack.post(sampleEvent({ event_id: eventId, session_id: randomUUID(), name: 'pageview', data: { host: 'example.com', path: '/' } }), { token })).status).toBe(202);
+      await eventually(async () => ((await stack.database.db.query('SELECT 1 FROM events WHERE id = $1', [eventId])).length === 1 ? true : undefined));
+      const stored = '{"0": "zero", "n": 12345678901234567890, "a.b": 1, "path": "/", "constructor": {"x": [1, {}]}}';
+      await stack.database.db.query(`UPDATE events SET data = $2::jsonb WHERE id = $1`, [eventId, stored]);
+      const [{ text }] = await stack.database.db.query(`SELECT data::text AS text FROM events WHERE id = $1`, [eventId]);
+
+      const { record } = await adminApi(`/resources/events/records/${eventId}/show`);
+      expect(record.params.data).toBe(text);
+      expect(Object.keys(record.params).filter((key) => key.startsWith('data.'))).toEqual([]);
+    });
+
+    it('answers a record or resource that does not exist with a 404, without internals', async () => {
+      for (const path of [
+        '/resources/events/records/not-a-uuid/show',
+        `/resources/events/records/${randomUUID()}/show`,
+        '/resources/event_errors/records/12abc/show',
+        '/resources/no_such_resource/actions/list',
+      ]) {
+        const response = await fetch(`${stack.adminUrl}/api${path}`, { headers: { cookie } });
+        expect(response.status).toBe(404);
+        const body = (await response.json()) as { error: { code: string } };
+        expect(body.error.code).toBe('not_found');
+        expect(JSON.stringify(body)).not.toMatch(/at .*\.js:\d+/);
+      }
+    });
+  });
+
+  describe('requests from other pages', () => {
+    it('refuses writes another page of the same host sent, and changes nothing', async () => {
+      const { applicationId } = await stack.tokenFor('csrf-app');
+      const [schema] = await stack.database.db.query(
+        `INSERT INTO event_schemas (application_id, category, name, version, active, schema) VALUES ($1, 'purchase', 'refund', 1, false, '{}') RETURNING id`,
+        [applicationId],
+      );
+      const crossSite: Record<string, string>[] = [
+        { origin: 'http://127.0.0.1:9', 'sec-fetch-site': 'same-site' },
+        { origin: 'http://127.0.0.1:9' },
+        { 'sec-fetch-site': 'cross-site' },
+      ];
+      for (const headers of crossSite) {
+        const response = await fetch(`${stack.adminUrl}/api/resources/event_schemas/records/${schema.id}/activate`, {
+          method: 'POST',
+          headers: { cookie, ...headers },
+          body: new URLSearchParams({ confirmed: 'true' }),
+        });
+        expect(response.status).toBe(403);
+        expect(((await response.json()) as { error: { code: string } }).error.code).toBe('cross_site_request');
+      }
+      // nor does the GET an <img> would send
+      await adminApi(`/resources/event_schemas/records/${schema.id}/activate`);
+      expect((await stack.database.db.query('SELECT active FROM event_schemas WHERE id = $1', [schema.id]))[0].active).toBe(false);
+
+      const sameOrigin = await act(`/resources/event_schemas/records/${schema.id}/activate`);
+      expect(sameOrigin.notice).toEqual({ type: 'success', message: 'Version 1 is now active' });
+    });
   });
 
   it('sends security headers (helmet, a Content Security Policy) on every response, signed in or not', async () => {
@@ -322,5 +497,31 @@ describe('admin panel', () => {
       expect(response.headers.get('referrer-policy')).toBe('no-referrer');
       expect(response.headers.get('x-powered-by')).toBeNull();
     }
+  });
+
+  // last: it leaves this test's address throttled
+  describe('login throttling', () => {
+    const pausedPage = async (response: Response) => {
+      expect(response.status).toBe(429);
+      expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(response.headers.get('set-cookie')).toBeNull();
+      expect(await response.text()).toContain('Too many login attempts');
+    };
+
+    it('pauses logins to an account after 10 attempts in 15 minutes, even with the right password, and not other accounts', async () => {
+      const target = { email: 'target@example.com', password: 'a long enough password' };
+      await saveOperator(stack.database.db, target);
+      const answers = await Promise.all(Array.from({ length: 20 }, () => logIn(target.email, 'wrong password!')).map((answer) => answer.then((r) => r.status)));
+      // parallel guesses are counted before any password is checked: only 10 are answered
+      expect(answers.filter((status) => status === 200)).toHaveLength(loginLimits.account.attempts);
+      expect(answers.filter((status) => status === 429)).toHaveLength(20 - loginLimits.account.attempts);
+      await pausedPage(await logIn(target.email.toUpperCase(), target.password));
+      expect((await logIn(operator.email, operator.password)).status).toBe(302);
+    });
+
+    it('pauses every login from an address after 50 attempts in an hour', async () => {
+      await Promise.all(Array.from({ length: loginLimits.address.attempts }, (_, i) => logIn(`nobody-${i}@example.com`, 'wrong password!')));
+      await pausedPage(await logIn(operator.email, operator.password));
+    });
   });
 });

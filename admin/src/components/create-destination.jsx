@@ -1,12 +1,12 @@
 import React, { useState } from 'react';
 import { Box, Button, Input, Label, MessageBox, Text } from '@adminjs/design-system';
 import { ApiClient } from 'adminjs';
+import ApplicationSelect from './application-select';
 
 const api = new ApiClient();
 const fields = [
   ['name', 'Name', 'CRM'],
   ['url', 'URL (http or https)', 'https://crm.example.com/argus-webhook'],
-  ['applicationId', 'Only the events of application (id, optional)', ''],
   ['category', 'Only this category (exact, optional)', 'form interaction'],
   ['eventName', 'Only this name (exact, optional)', 'submit'],
 ];
@@ -41,6 +41,10 @@ const CreateDestination = ({ resource }) => {
   }
   return (
     <Box variant="container">
+      <Box mb="lg">
+        <Label htmlFor="destination-applicationId">Only the events of (optional)</Label>
+        <ApplicationSelect id="destination-applicationId" anyLabel="every application" value={form.applicationId} onChange={(applicationId) => setForm({ ...form, applicationId })} />
+      </Box>
       {fields.map(([key, label, placeholder]) => (
         <Box key={key} mb="lg">
           <Label>{label}</Label>

@@ -1,15 +1,18 @@
 import React, { useState } from 'react';
 import { Box, Button, CheckBox, Input, Label, MessageBox, Text, TextArea } from '@adminjs/design-system';
-import { ApiClient, flat } from 'adminjs';
+import { ApiClient } from 'adminjs';
+import { indentJson } from '../json-text';
+import ApplicationSelect from './application-select';
 
 const api = new ApiClient();
 
 // Registers a new version of a kind's schema: from scratch (resource action) or starting from the
 // version shown (record action, whose kind is fixed). Refusals come back as notices and stay on the form.
 const SchemaEditor = ({ record, resource, action }) => {
-  const fromVersion = record ? flat.get(record.params, 'schema') : { type: 'object', properties: {} };
+  // the version's schema as stored (the resource hands over JSON columns as their text)
+  const fromVersion = record ? record.params.schema : '{"type": "object", "properties": {}}';
   const [kind, setKind] = useState({ applicationId: '', category: '', name: '' });
-  const [schema, setSchema] = useState(JSON.stringify(fromVersion, null, 2));
+  const [schema, setSchema] = useState(indentJson(fromVersion));
   const [activate, setActivate] = useState(false);
   const [result, setResult] = useState(null);
 
@@ -39,7 +42,10 @@ const SchemaEditor = ({ record, resource, action }) => {
         </Text>
       ) : (
         <Box>
-          {field('applicationId', 'Application id')}
+          <Box mb="lg">
+            <Label htmlFor="schema-applicationId">Application</Label>
+            <ApplicationSelect id="schema-applicationId" anyLabel="choose an application" value={kind.applicationId} onChange={(applicationId) => setKind({ ...kind, applicationId })} />
+          </Box>
           {field('category', 'Category')}
           {field('name', 'Name')}
         </Box>

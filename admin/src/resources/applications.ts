@@ -2,27 +2,59 @@ import { Application, ApiToken, issueToken, revokeToken, tokenScopeList } from '
 import type { ActionContext, ActionRequest, ActionResponse, ResourceWithOptions } from 'adminjs';
 import type { DataSource } from 'typeorm';
 import type { AdminComponents } from '../components.js';
+import { confirmedAction, freshRecord } from './confirmed-action.js';
 import { errorNotice } from './notices.js';
+import { applicationReference, readableTimes } from './readable.js';
 import { RepositoryResource } from './repository-resource.js';
 
 const navigation = { name: 'Access', icon: 'Key' };
 
-/** Applications can be created here; a token is issued from the application's page and shown once. */
+/**
+ * Marks the application disabled and revokes every token it holds, in one transaction; the api
+ * refuses them within its revocation refresh interval. Answers how many tokens were revoked.
+ */
+export async function disableApplication(db: DataSource, applicationId: string): Promise<number> {
+  return db.transaction(async (manager) => {
+    await manager.query(`UPDATE applications SET disabled_at = now() WHERE id = $1 AND disabled_at IS NULL`, [applicationId]);
+    const [, revoked] = await manager.query(`UPDATE api_tokens SET revoked_at = now() WHERE application_id = $1 AND revoked_at IS NULL`, [applicationId]);
+    return revoked as number;
+  });
+}
+
+const tokens = (count: number) => `${count} token${count === 1 ? '' : 's'}`;
+
+/**
+ * Applications can be created here (landing on the new application's page, where a token is
+ * issued and shown once) and disabled, which revokes all their tokens at once.
+ */
 export function applicationsResource(deps: { db: DataSource; jwtSecret: string }, components: AdminComponents): ResourceWithOptions {
+  const isEnabled = ({ record }: ActionContext) => !record?.param('disabledAt');
   return {
     resource: new RepositoryResource(deps.db, Application),
     options: {
       navigation,
       sort: { sortBy: 'createdAt', direction: 'desc' },
-      listProperties: ['name', 'email', 'createdAt'],
+      listProperties: ['name', 'email', 'createdAt', 'disabledAt'],
+      showProperties: ['id', 'name', 'email', 'createdAt', 'disabledAt'],
       editProperties: ['name', 'email'],
+      filterProperties: ['name', 'email', 'createdAt', 'disabledAt'],
+      properties: readableTimes(components, ['createdAt', 'disabledAt']),
       actions: {
         delete: { isAccessible: false },
         bulkDelete: { isAccessible: false },
+        new: {
+          // to the new application's page, where its first token is issued, rather than back to the list
+          after: async (response: ActionResponse, request: ActionRequest, context: ActionContext) => {
+            const id = response.record?.id;
+            if (request.method !== 'post' || !id || Object.keys(response.record?.errors ?? {}).length > 0) return response;
+            return { ...response, redirectUrl: context.h.recordActionUrl({ resourceId: context.resource.id(), recordId: id, actionName: 'show' }) };
+          },
+        },
         issueToken: {
           actionType: 'record',
           icon: 'Key',
           component: components.IssueToken,
+          isAccessible: isEnabled, // a disabled application gets no new tokens
           // the page asks with GET to show the form; only a POST issues a token
           handler: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
             const record = context.record!;
@@ -38,13 +70,25 @@ export function applicationsResource(deps: { db: DataSource; jwtSecret: string }
             };
           },
         },
+        disable: confirmedAction(components, {
+          actionType: 'record',
+          icon: 'Slash',
+          confirm: 'Disable this application? Every token it holds is revoked at once (the api refuses them within seconds) and it gets no new ones.',
+          button: 'Disable and revoke its tokens',
+          variant: 'danger',
+          isAccessible: isEnabled,
+          perform: async (_request, context) => {
+            const revoked = await disableApplication(deps.db, String(context.record!.id()));
+            return { record: await freshRecord(context), notice: { message: `Application disabled: ${tokens(revoked)} revoked`, type: 'success' } };
+          },
+        }),
       },
     },
   };
 }
 
 /** Issued tokens (never the token itself); revoking one reaches the api within its refresh interval. */
-export function apiTokensResource(db: DataSource): ResourceWithOptions {
+export function apiTokensResource(db: DataSource, components: AdminComponents): ResourceWithOptions {
   return {
     resource: new RepositoryResource(db, ApiToken),
     options: {
@@ -53,27 +97,31 @@ export function apiTokensResource(db: DataSource): ResourceWithOptions {
       sort: { sortBy: 'createdAt', direction: 'desc' },
       listProperties: ['id', 'applicationId', 'scopes', 'createdAt', 'expiresAt', 'revokedAt'],
       filterProperties: ['applicationId', 'revokedAt'],
+      properties: {
+        ...readableTimes(components, ['createdAt', 'expiresAt', 'revokedAt']),
+        applicationId: applicationReference,
+        scopes: { components: { list: components.Scopes, show: components.Scopes } },
+      },
       actions: {
         new: { isAccessible: false },
         edit: { isAccessible: false },
         delete: { isAccessible: false },
         bulkDelete: { isAccessible: false },
-        revoke: {
+        revoke: confirmedAction(components, {
           actionType: 'record',
           icon: 'Slash',
-          component: false,
-          guard: 'Revoke this token? Applications using it are refused within seconds.',
+          confirm: 'Revoke this token? Applications using it are refused within seconds.',
+          button: 'Revoke',
+          variant: 'danger',
           isAccessible: ({ record }: ActionContext) => !record?.param('revokedAt'),
-          handler: async (_request: unknown, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
-            const record = context.record!;
-            const revoked = await revokeToken(db, String(record.id()));
-            const refreshed = (await context.resource.findOne(String(record.id()))) ?? record;
+          perform: async (_request, context) => {
+            const revoked = await revokeToken(db, String(context.record!.id()));
             return {
-              record: refreshed.toJSON(context.currentAdmin),
+              record: await freshRecord(context),
               notice: revoked ? { message: 'Token revoked', type: 'success' } : { message: 'The token was already revoked', type: 'info' },
             };
           },
-        },
+        }),
       },
     },
   };

@@ -3,6 +3,7 @@ import type { BaseRecord, ResourceWithOptions } from 'adminjs';
 import { withConfirmChannel, type DatabaseAndBroker } from '../broker.js';
 import type { AdminComponents } from '../components.js';
 import { destinationsNavigation } from './destinations.js';
+import { readableTimes } from './readable.js';
 import { readOnly } from './read-only.js';
 import { eventCount, replayActions } from './replay-actions.js';
 import { RepositoryResource } from './repository-resource.js';
@@ -24,12 +25,13 @@ export function deadLettersResource(deps: DatabaseAndBroker, components: AdminCo
       filterProperties: ['destinationId', 'eventId', 'refusedByReceiver', 'deadLetteredAt', 'replayedAt'],
       showProperties: ['id', 'destinationId', 'eventId', 'sessionId', 'attempts', 'lastStatus', 'lastError', 'refusedByReceiver', 'event', 'deadLetteredAt', 'replayedAt'],
       properties: {
+        ...readableTimes(components, ['deadLetteredAt', 'replayedAt']),
         event: { type: 'mixed', components: { show: components.JsonView } },
         destinationId: { reference: 'destinations' },
       },
       actions: {
         ...readOnly,
-        ...replayActions(replay, { one: 'Send this event to its destination again?', selected: 'Send the selected events to their destinations again?' }),
+        ...replayActions(components, replay, { one: 'Send this event to its destination again?', selected: 'Send the selected events to their destinations again?' }),
       },
     },
   };

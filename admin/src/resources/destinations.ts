@@ -1,6 +1,8 @@
 import {
   createDestination,
   Destination,
+  destinationBacklog,
+  destinationQueueName,
   findDestination,
   replayDestinationFrom,
   startDestination,
@@ -9,11 +11,13 @@ import {
   eventKindName,
   withoutNul,
 } from '@argus/shared';
-import { ValidationError, type ActionContext, type ActionRequest, type ActionResponse, type ResourceWithOptions } from 'adminjs';
+import { ValidationError, type ActionContext, type ActionRequest, type ActionResponse, type BaseRecord, type ResourceWithOptions } from 'adminjs';
 import { z } from 'zod';
-import { withConfirmChannel, type DatabaseAndBroker } from '../broker.js';
+import { messagesIn, queueFigures, withConfirmChannel, type DatabaseAndBroker } from '../broker.js';
 import type { AdminComponents } from '../components.js';
+import { confirmedAction } from './confirmed-action.js';
 import { errorNotice } from './notices.js';
+import { applicationReference, pageSection, readableTimes } from './readable.js';
 import { eventCount } from './replay-actions.js';
 import { RepositoryResource } from './repository-resource.js';
 
@@ -51,22 +55,56 @@ async function keepEditableFields(request: ActionRequest): Promise<ActionRequest
 }
 
 /**
+ * A destination's page also shows its backlog, as `GET /destinations/{id}` reports it (the queue's
+ * depth, sessions and events held back, dead letters), and the oldest event held back.
+ */
+class DestinationsResource extends RepositoryResource {
+  constructor(private readonly deps: DatabaseAndBroker) {
+    super(deps.db, Destination);
+  }
+
+  override async findOne(id: string): Promise<BaseRecord | null> {
+    const record = (await super.findOne(id))!;
+    const queue = destinationQueueName(this.deps.topology, id);
+    const [backlog, [oldest]] = await Promise.all([
+      destinationBacklog(this.deps.db, id, async () => messagesIn(await queueFigures(this.deps.amqpUrl, [queue]), queue)),
+      this.deps.db.query(`SELECT event->>'received_at' AS "receivedAt" FROM delivery_backlog WHERE destination_id = $1 ORDER BY seq LIMIT 1`, [id]),
+    ]);
+    Object.assign(record.params, {
+      queueDepth: backlog.queueDepth,
+      heldSessions: backlog.heldSessions,
+      heldEvents: backlog.heldEvents,
+      deadLetters: backlog.deadLetters,
+      oldestHeldAt: oldest?.receivedAt ?? null,
+    });
+    return record;
+  }
+}
+
+/**
  * Webhook destinations: created here with the secret shown once, started, stopped, replayed from a
  * time. Creating and starting declare the destination's queue, like the api does.
  */
 export function destinationsResource(deps: DatabaseAndBroker, components: AdminComponents): ResourceWithOptions {
   const recordOf = async (context: ActionContext, id: string) => (await context.resource.findOne(id))!.toJSON(context.currentAdmin);
   return {
-    resource: new RepositoryResource(deps.db, Destination),
+    resource: new DestinationsResource(deps),
     options: {
       id: 'destinations',
       navigation: destinationsNavigation,
       sort: { sortBy: 'createdAt', direction: 'desc' },
       listProperties: ['name', 'url', 'state', 'deliveredCount', 'failedAttemptCount', 'deadLetterCount', 'lastSuccessAt', 'lastFailureAt'],
       showProperties: [
-        'id', 'name', 'url', 'state', 'pausedReason', 'filterApplicationId', 'filterCategory', 'filterName', 'deliveredCount', 'failedAttemptCount',
-        'deadLetterCount', 'lastSuccessAt', 'failingSince', 'lastFailureAt', 'lastFailureStatus', 'lastFailureError', 'createdAt',
+        'id', 'name', 'url', 'state', 'pausedReason', 'backlog', 'recentAttempts', 'filterApplicationId', 'filterCategory', 'filterName', 'deliveredCount',
+        'failedAttemptCount', 'deadLetterCount', 'lastSuccessAt', 'failingSince', 'lastFailureAt', 'lastFailureStatus', 'lastFailureError', 'createdAt',
       ],
+      properties: {
+        ...readableTimes(components, ['lastSuccessAt', 'failingSince', 'lastFailureAt', 'createdAt']),
+        filterApplicationId: applicationReference,
+        backlog: pageSection(components.DestinationBacklog),
+        // recent delivery attempts: the component shows `recentAttempts` once findOne above adds them
+        recentAttempts: pageSection(components.RecentAttempts),
+      },
       // the filter decides the queue's binding, so it is chosen once, at creation
       editProperties: ['name', 'url'],
       filterProperties: ['name', 'state'],
@@ -103,30 +141,30 @@ export function destinationsResource(deps: DatabaseAndBroker, components: AdminC
             };
           },
         },
-        start: {
+        start: confirmedAction(components, {
           actionType: 'record',
           icon: 'Play',
-          component: false,
-          guard: 'Deliver to this destination again, from where it stopped?',
+          confirm: 'Deliver to this destination again, from where it stopped?',
+          button: 'Start',
           isAccessible: ({ record }: ActionContext) => record?.param('state') !== 'running',
-          handler: async (_request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
+          perform: async (_request, context) => {
             const id = String(context.record!.id());
             await withConfirmChannel(deps.amqpUrl, (channel) => startDestination(deps.db, channel, deps.topology, id));
             return { record: await recordOf(context, id), notice: { message: 'Destination started', type: 'success' } };
           },
-        },
-        stop: {
+        }),
+        stop: confirmedAction(components, {
           actionType: 'record',
           icon: 'Pause',
-          component: false,
-          guard: 'Stop delivering? Events keep collecting in its queue until it is started again.',
+          confirm: 'Stop delivering? Events keep collecting in its queue until it is started again.',
+          button: 'Stop',
           isAccessible: ({ record }: ActionContext) => record?.param('state') === 'running',
-          handler: async (_request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
+          perform: async (_request, context) => {
             const id = String(context.record!.id());
             await stopDestination(deps.db, id);
             return { record: await recordOf(context, id), notice: { message: 'Destination stopped', type: 'success' } };
           },
-        },
+        }),
         replay: {
           actionType: 'record',
           icon: 'RotateCcw',

@@ -11,6 +11,8 @@ import type { ActionContext, ActionRequest, ActionResponse, BaseRecord, Resource
 import type { DataSource } from 'typeorm';
 import type { AdminComponents } from '../components.js';
 import { errorNotice } from './notices.js';
+import { confirmedAction, freshRecord } from './confirmed-action.js';
+import { applicationReference, readableTimes } from './readable.js';
 import { readOnly } from './read-only.js';
 import { RepositoryResource, uuidPattern } from './repository-resource.js';
 
@@ -41,24 +43,26 @@ export function eventSchemasResource(deps: EventSchemaDependencies, components: 
       listProperties: ['applicationId', 'category', 'name', 'version', 'active', 'createdAt'],
       filterProperties: ['applicationId', 'category', 'name', 'version', 'active'],
       showProperties: ['id', 'applicationId', 'category', 'name', 'version', 'active', 'createdAt', 'schema'],
-      properties: { schema: { type: 'mixed', components: { show: components.JsonView } } },
+      properties: {
+        ...readableTimes(components, ['createdAt']),
+        applicationId: applicationReference,
+        schema: { type: 'mixed', components: { show: components.JsonView } },
+      },
       actions: {
         ...readOnly,
         addVersion: { ...addVersion, actionType: 'resource' },
         newVersion: { ...addVersion, actionType: 'record' },
-        activate: {
+        activate: confirmedAction(components, {
           actionType: 'record',
           icon: 'CheckCircle',
-          component: false,
-          guard: 'Make this the active version? The worker checks events of this kind against it within seconds.',
+          confirm: 'Make this the active version? The worker checks events of this kind against it within seconds.',
+          button: 'Activate',
           isAccessible: ({ record }: ActionContext) => record?.param('active') !== true,
-          handler: async (_request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
-            const record = context.record!;
-            const activated = await activateEventSchema(deps.db, { ...kindOf(record), version: Number(record.param('version')) });
-            const refreshed = (await context.resource.findOne(String(record.id()))) ?? record;
-            return { record: refreshed.toJSON(context.currentAdmin), notice: { message: `Version ${activated.version} is now active`, type: 'success' } };
+          perform: async (_request, context) => {
+            const activated = await activateEventSchema(deps.db, { ...kindOf(context.record!), version: Number(context.record!.param('version')) });
+            return { record: await freshRecord(context), notice: { message: `Version ${activated.version} is now active`, type: 'success' } };
           },
-        },
+        }),
         compare: {
           actionType: 'record',
           icon: 'Columns',

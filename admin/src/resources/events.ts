@@ -2,6 +2,7 @@ import { StoredEvent } from '@argus/shared';
 import type { Filter, ResourceWithOptions } from 'adminjs';
 import type { DataSource } from 'typeorm';
 import type { AdminComponents } from '../components.js';
+import { applicationReference, readableTimes } from './readable.js';
 import { readOnly } from './read-only.js';
 import { RepositoryResource } from './repository-resource.js';
 
@@ -37,10 +38,14 @@ export function eventsResource(db: DataSource, components: AdminComponents): Res
       id: 'events',
       navigation: { name: 'Traffic', icon: 'Activity' },
       sort: { sortBy: 'timestamp', direction: 'desc' },
-      listProperties: ['timestamp', 'category', 'name', 'sessionId', 'applicationId'],
+      listProperties: ['timestamp', 'applicationId', 'category', 'name', 'sessionId'],
       filterProperties: ['applicationId', 'sessionId', 'category', 'name', 'timestamp'],
       showProperties: ['id', 'timestamp', 'category', 'name', 'sessionId', 'applicationId', 'data', 'clientTimestamp', 'sentAt', 'receivedAt', 'storedAt', 'requestId'],
-      properties: { data: { type: 'mixed', components: { show: components.JsonView } } },
+      properties: {
+        ...readableTimes(components, ['timestamp', 'clientTimestamp', 'sentAt', 'receivedAt', 'storedAt']),
+        applicationId: applicationReference,
+        data: { type: 'mixed', components: { show: components.JsonView } },
+      },
       actions: readOnly,
     },
   };

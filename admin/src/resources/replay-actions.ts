@@ -1,41 +1,41 @@
-import type { ActionContext, ActionRequest, ActionResponse, BaseRecord } from 'adminjs';
+import type { ActionResponse, BaseRecord } from 'adminjs';
 import { PublishUnconfirmed } from '@argus/shared';
+import type { AdminComponents } from '../components.js';
 import { ReplayFailed } from '../replay.js';
+import { confirmedAction, freshRecord } from './confirmed-action.js';
 
 /**
- * A record action `replay` and a bulk action `replaySelected` that hand the records to `replay`
- * and show the message it answers, or why the broker did not take them; the record comes back fresh, with its replay mark.
+ * A record action `replay` and a bulk action `replaySelected` that hand the records to `replay` and
+ * show the message it answers, or why the broker did not take them; the record comes back fresh,
+ * with its replay mark (and `outcomeParam`, which the page follows until the worker decided).
  */
-export function replayActions(replay: (records: BaseRecord[]) => Promise<string>, guards: { one: string; selected: string }) {
+export function replayActions(
+  components: AdminComponents,
+  replay: (records: BaseRecord[]) => Promise<string>,
+  texts: { one: string; selected: string; outcomeParam?: string; goneOutcome?: string },
+) {
   return {
-    replay: {
+    replay: confirmedAction(components, {
       actionType: 'record',
       icon: 'RefreshCw',
-      component: false,
-      guard: guards.one,
-      handler: async (_request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
-        const record = context.record!;
-        const notice = await noticeOf(replay([record]));
-        const refreshed = await context.resource.findOne(String(record.id()));
-        return { record: (refreshed ?? record).toJSON(context.currentAdmin), notice };
-      },
-    },
-    replaySelected: {
+      confirm: texts.one,
+      button: 'Replay',
+      outcomeParam: texts.outcomeParam,
+      goneOutcome: texts.goneOutcome,
+      perform: async (_request, context) => ({ notice: await noticeOf(replay([context.record!])), record: await freshRecord(context) }),
+    }),
+    replaySelected: confirmedAction(components, {
       actionType: 'bulk',
       icon: 'RefreshCw',
-      component: false,
-      guard: guards.selected,
-      handler: async (_request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
-        const records = context.records ?? [];
-        const notice = await noticeOf(replay(records));
-        return { records: records.map((record) => record.toJSON(context.currentAdmin)), notice };
-      },
-    },
-  } as const;
+      confirm: texts.selected,
+      button: 'Replay them',
+      perform: async (_request, context) => ({ notice: await noticeOf(replay(context.records ?? [])) }),
+    }),
+  };
 }
 
 /** A replay the broker did not take, or could not be asked to, is for the operator to try again later, not a server error. */
-async function noticeOf(replayed: Promise<string>): Promise<NonNullable<ActionResponse['notice']>> {
+export async function noticeOf(replayed: Promise<string>): Promise<NonNullable<ActionResponse['notice']>> {
   try {
     return { message: await replayed, type: 'success' };
   } catch (error) {

@@ -1,5 +1,5 @@
 import { Resource } from '@adminjs/typeorm';
-import { ValidationError } from 'adminjs';
+import { BaseRecord, NotFoundError, ValidationError, type Filter } from 'adminjs';
 import {
   FindOperator,
   QueryFailedError,
@@ -15,6 +15,7 @@ import {
 
 /** Any UUID, whatever its version: what a uuid column accepts. */
 export const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const bigintPattern = /^[0-9]{1,18}$/;
 
 export type RepositoryResourceOptions = {
   /** Text columns filtered by equality (so an index serves them) instead of the adapter's `LIKE '%…%'`. */
@@ -51,6 +52,56 @@ export class RepositoryResource extends Resource {
     };
     super(model as unknown as typeof BaseEntity);
     this.repository = repository;
+  }
+
+  /** An id the primary key column could not hold (`/records/nope/show`) names no record: a 404, not a database error. */
+  override async findOne(id: string): Promise<BaseRecord | null> {
+    const record = this.isWellFormedId(id) ? await super.findOne(id) : null;
+    if (!record) throw new NotFoundError(`no record "${id}" in ${this.repository.metadata.tableName}`, 'findOne');
+    return (await this.complete([record]))[0]!;
+  }
+
+  override async findMany(ids: (string | number)[]): Promise<BaseRecord[]> {
+    const wellFormed = ids.map(String).filter((id) => this.isWellFormedId(id));
+    return wellFormed.length === 0 ? [] : this.complete(await super.findMany(wellFormed));
+  }
+
+  override async find(filter: Filter, options: Parameters<Resource['find']>[1]): Promise<BaseRecord[]> {
+    return this.complete(await super.find(filter, options));
+  }
+
+  /**
+   * What a subclass adds to the records it shows. Here: JSON columns as PostgreSQL's own text.
+   * AdminJS flattens an object into dotted keys and back, which shows `{"a.b": 1}` nested,
+   * `{"0": 1}` as an array and drops a `constructor` key; the text is shown as it is stored.
+   */
+  protected async complete(records: BaseRecord[]): Promise<BaseRecord[]> {
+    const json = this.repository.metadata.columns.filter((column) => column.type === 'jsonb' || column.type === 'json');
+    if (records.length === 0 || json.length === 0) return records;
+    const { tableName, primaryColumns } = this.repository.metadata;
+    const key = primaryColumns[0]!.databaseName;
+    const rows: Record<string, string>[] = await this.db.query(
+      `SELECT ${key}::text AS key, ${json.map((column) => `${column.databaseName}::text AS "${column.propertyName}"`).join(', ')}
+       FROM ${tableName} WHERE ${key} = ANY($1)`,
+      [records.map((record) => String(record.id()))],
+    );
+    const byKey = new Map(rows.map((row) => [row.key, row]));
+    for (const record of records) {
+      const row = byKey.get(String(record.id()));
+      if (!row) continue;
+      for (const { propertyName } of json) {
+        for (const flattened of Object.keys(record.params)) if (flattened.startsWith(`${propertyName}.`)) delete record.params[flattened];
+        record.params[propertyName] = row[propertyName];
+      }
+    }
+    return records;
+  }
+
+  private isWellFormedId(id: string): boolean {
+    const type = this.repository.metadata.primaryColumns[0]?.type;
+    if (type === 'uuid') return uuidPattern.test(id);
+    if (type === 'bigint' || type === 'int' || type === 'integer') return bigintPattern.test(id);
+    return true;
   }
 
   /** A refused row (a duplicate name) becomes a message on the form rather than a server error. */

@@ -15,4 +15,8 @@ export class Application {
 
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt: Date;
+
+  /** When an operator disabled it (every token revoked at once); null while it may send. */
+  @Column({ type: 'timestamptz', name: 'disabled_at', nullable: true })
+  disabledAt: Date | null;
 }

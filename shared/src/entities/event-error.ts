@@ -34,4 +34,8 @@ export class EventError {
   /** When an operator last sent it through the worker again; cleared when that replay fails too. */
   @Column({ type: 'timestamptz', name: 'replayed_at', nullable: true })
   replayedAt: Date | null;
+
+  /** When an operator last sent it through the worker again; kept when that replay fails, unlike replayedAt. */
+  @Column({ type: 'timestamptz', name: 'replay_requested_at', nullable: true })
+  replayRequestedAt: Date | null;
 }
