@@ -71,8 +71,14 @@ export function createWorker(config: WorkerConfig, log: Logger): WorkerProcess {
             retryDelayMs: (attempts) => retryDelayMs(attempts, schedule),
             wakeUpGraceMs: config.DELIVERY_WAKEUP_GRACE_MS,
             stopGraceMs: config.STOP_GRACE_MS,
+            receiver: {
+              downAfterFailures: config.DELIVERY_RECEIVER_DOWN_AFTER,
+              probeInitialMs: config.DELIVERY_PROBE_INITIAL_MS,
+              probeMaxMs: config.DELIVERY_PROBE_MAX_MS,
+            },
           },
           observe: metrics.delivered,
+          report: metrics.destinations,
           log,
         });
       }

@@ -1,9 +1,11 @@
 import express, { Router } from 'express';
 import {
   createDestination,
+  deliveryStatusOf,
   destinationBacklog,
   destinationQueueName,
   findDestination,
+  recentAttempts,
   replayDestinationFrom,
   startDestination,
   stopDestination,
@@ -77,10 +79,25 @@ export function destinationRoutes(deps: DestinationRouteDeps): Router {
     asyncRoute(async (req, res) => {
       const destination = await found(req.params);
       const queueDepth = () => broker.withChannel(async (channel) => (await channel.checkQueue(destinationQueueName(topology, destination.id))).messageCount);
-      const backlog = await destinationBacklog(db, destination.id, queueDepth);
+      const [backlog, attempts] = await Promise.all([destinationBacklog(db, destination, queueDepth), recentAttempts(db, destination.id)]);
+      const oldestAge = backlog.oldestWaitingAt ? Math.max(0, (Date.now() - backlog.oldestWaitingAt.getTime()) / 1000) : null;
       res.json({
         ...destinationView(destination),
-        backlog: { queue_depth: backlog.queueDepth, held_sessions: backlog.heldSessions, held_events: backlog.heldEvents, dead_letters: backlog.deadLetters },
+        backlog: {
+          queue_depth: backlog.queueDepth,
+          held_sessions: backlog.heldSessions,
+          held_events: backlog.heldEvents,
+          dead_letters: backlog.deadLetters,
+          oldest_waiting_at: backlog.oldestWaitingAt?.toISOString() ?? null,
+          oldest_waiting_seconds: oldestAge === null ? null : Math.round(oldestAge),
+        },
+        recent_attempts: attempts.map((attempt) => ({
+          at: attempt.at.toISOString(),
+          event_id: attempt.eventId,
+          status: attempt.status,
+          duration_ms: attempt.durationMs,
+          answer: attempt.answer,
+        })),
       });
     }),
   );
@@ -126,6 +143,11 @@ function destinationView(destination: Destination) {
     url: destination.url,
     filter: { application_id: destination.filterApplicationId, category: destination.filterCategory, name: destination.filterName },
     state: destination.state,
+    delivery: {
+      ...deliveryStatusOf(destination, new Date()),
+      receiver_down_since: iso(destination.receiverDownSince),
+      next_probe_at: iso(destination.nextProbeAt),
+    },
     paused_reason: destination.pausedReason,
     failing_since: iso(destination.failingSince),
     created_at: destination.createdAt.toISOString(),
@@ -168,7 +190,7 @@ export const describeDestinationRoutes: Describe = (registry) => {
     ...common,
     method: 'get',
     path: '/destinations/{id}',
-    summary: 'One destination: state, counters, last success and failure, and what is still to deliver',
+    summary: 'One destination: state, whether its receiver is down, counters, last success and failure, what is still to deliver, and its latest attempts',
     request: idParams,
     responses: { 200: json(destinationDetailSchema, 'the destination'), ...adminErrors, ...unknownDestination },
   });

@@ -4,3 +4,4 @@ export * from './publish.js';
 export * from './replay.js';
 export * from './signing-secret.js';
 export * from './topology.js';
+export * from './delivery-status.js';

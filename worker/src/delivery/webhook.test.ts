@@ -46,7 +46,7 @@ describe('webhook sender', () => {
 
   it('posts a Standard Webhooks request that the reference verifier accepts', async () => {
     handle = (_req, res) => res.writeHead(204).end();
-    expect(await send()).toEqual({ kind: 'delivered', status: 204 });
+    expect(await send()).toEqual({ kind: 'delivered', status: 204, durationMs: expect.any(Number) });
     const [request] = received;
     expect(request!.headers['webhook-id']).toBe(webhookId('d1', event.id));
     expect(new Webhook(secret).verify(request!.body, request!.headers)).toEqual({ type: 'event.stored', timestamp: event.timestamp, data: event });
@@ -60,7 +60,7 @@ describe('webhook sender', () => {
     expect((failed as { error: string }).error.length).toBeLessThan(400);
 
     handle = (_req, res) => res.writeHead(410, { 'Argus-No-Retry': 'true' }).end('gone');
-    expect(await send()).toEqual({ kind: 'failed', status: 410, error: 'HTTP 410: gone', noRetry: true });
+    expect(await send()).toEqual({ kind: 'failed', status: 410, error: 'HTTP 410: gone', noRetry: true, durationMs: expect.any(Number) });
 
     handle = (_req, res) => res.writeHead(302, { Location: 'http://127.0.0.1:9/elsewhere' }).end();
     expect(await send()).toMatchObject({ kind: 'failed', status: 302, noRetry: false });
@@ -68,7 +68,7 @@ describe('webhook sender', () => {
 
   it('fails without a status when no answer comes in time or the receiver hangs up', async () => {
     handle = () => {};
-    expect(await send(100)).toEqual({ kind: 'failed', status: null, error: 'no answer within 100 ms', noRetry: false });
+    expect(await send(100)).toEqual({ kind: 'failed', status: null, error: 'no answer within 100 ms', noRetry: false, durationMs: expect.any(Number) });
     handle = (req) => req.socket.destroy();
     expect(await send()).toMatchObject({ kind: 'failed', status: null, noRetry: false });
   });

@@ -4,8 +4,8 @@ import { Webhook } from 'standardwebhooks';
 
 /** What one attempt to deliver an event came to. `status` is null when no HTTP answer came (network, timeout). */
 export type DeliveryOutcome =
-  | { kind: 'delivered'; status: number }
-  | { kind: 'failed'; status: number | null; error: string; noRetry: boolean };
+  | { kind: 'delivered'; status: number; durationMs: number }
+  | { kind: 'failed'; status: number | null; error: string; noRetry: boolean; durationMs: number };
 
 export type FailedDelivery = Extract<DeliveryOutcome, { kind: 'failed' }>;
 
@@ -41,6 +41,8 @@ export function createWebhookSender(target: WebhookTarget, options: { timeoutMs:
     const id = webhookId(target.id, event.id);
     const body = webhookBody(event);
     const sentAt = new Date();
+    const started = performance.now();
+    const durationMs = () => Math.round(performance.now() - started);
     try {
       const response = await fetch(target.url, {
         method: 'POST',
@@ -57,12 +59,13 @@ export function createWebhookSender(target: WebhookTarget, options: { timeoutMs:
       });
       if (response.status >= 200 && response.status < 300) {
         await response.body?.cancel();
-        return { kind: 'delivered', status: response.status };
+        return { kind: 'delivered', status: response.status, durationMs: durationMs() };
       }
       const noRetry = response.status >= 400 && response.headers.get('argus-no-retry')?.trim().toLowerCase() === 'true';
-      return { kind: 'failed', status: response.status, error: `HTTP ${response.status}: ${await startOf(response)}`.trim(), noRetry };
+      const error = `HTTP ${response.status}: ${await startOf(response)}`.trim();
+      return { kind: 'failed', status: response.status, error, noRetry, durationMs: durationMs() };
     } catch (error) {
-      return { kind: 'failed', status: null, error: describeNetworkError(error, options.timeoutMs), noRetry: false };
+      return { kind: 'failed', status: null, error: describeNetworkError(error, options.timeoutMs), noRetry: false, durationMs: durationMs() };
     }
   };
 }
