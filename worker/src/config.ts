@@ -1,10 +1,11 @@
-import { baseConfigShape, loadConfig } from '@argus/shared';
+import { baseConfigShape, destinationNetworkShape, loadConfig } from '@argus/shared';
 import { z } from 'zod';
 
 const int = () => z.coerce.number().int();
 
 export const workerConfigShape = {
   ...baseConfigShape,
+  ...destinationNetworkShape,
   PREFETCH: int().positive().default(400),
   BATCH_MAX_MESSAGES: int().positive().default(200),
   BATCH_MAX_BYTES: int().positive().default(4 * 1024 * 1024),

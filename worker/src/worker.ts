@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { createDataSource, createSchemaCompiler, topologyFor, type Logger } from '@argus/shared';
+import { allowsPrivateNetworks, createDataSource, createSchemaCompiler, topologyFor, type Logger } from '@argus/shared';
 import type { DataSource } from 'typeorm';
 import type { WorkerConfig } from './config.js';
 import { startConsumer, type Consumer } from './consumer.js';
@@ -63,6 +63,7 @@ export function createWorker(config: WorkerConfig, log: Logger): WorkerProcess {
           refreshMs: config.DESTINATION_REFRESH_MS,
           pauseAfterMs: config.DESTINATION_PAUSE_AFTER_MS,
           timeoutMs: config.DELIVERY_TIMEOUT_MS,
+          allowPrivateNetworks: allowsPrivateNetworks(config),
           confirmTimeoutMs: config.STREAM_CONFIRM_TIMEOUT_MS,
           settings: {
             concurrency: config.DELIVERY_CONCURRENCY,

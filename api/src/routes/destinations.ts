@@ -6,6 +6,7 @@ import {
   destinationQueueName,
   findDestination,
   recentAttempts,
+  refusedUrl,
   replayDestinationFrom,
   startDestination,
   stopDestination,
@@ -24,7 +25,7 @@ import {
   replayBody,
   replayedSchema,
 } from '../destination-schemas.js';
-import { notFound } from '../errors.js';
+import { badRequest, notFound } from '../errors.js';
 import type { Publisher } from '../publisher.js';
 import { asyncRoute, authenticatedErrorResponses, errorResponse, parseInput, requireJson, type Describe } from './read-access.js';
 
@@ -33,6 +34,7 @@ export type DestinationRouteDeps = {
   authenticate: Authenticate;
   broker: Pick<Publisher, 'withChannel'>;
   topology: Topology;
+  allowPrivateNetworks?: boolean;
 };
 
 /** Webhook destinations, for tokens with the `admin` scope. */
@@ -60,6 +62,8 @@ export function destinationRoutes(deps: DestinationRouteDeps): Router {
     requireJson,
     asyncRoute(async (req, res) => {
       const body = parseInput(createDestinationBody, req.body, 'invalid_body');
+      const refused = refusedUrl(body.url, { allowPrivateNetworks: deps.allowPrivateNetworks ?? false });
+      if (refused) throw badRequest('invalid_body', `url: ${refused}`, [{ path: 'url', message: refused }]);
       const filter = { applicationId: body.filter?.application_id ?? null, category: body.filter?.category ?? null, name: body.filter?.name ?? null };
       const { destination, signingSecret } = await broker.withChannel((channel) => createDestination(db, channel, topology, { name: body.name, url: body.url, filter }));
       res.status(201).json({ ...destinationView(destination), signing_secret: signingSecret });
@@ -179,7 +183,9 @@ export const describeDestinationRoutes: Describe = (registry) => {
     request: { body: { required: true, content: { 'application/json': { schema: createDestinationBody } } } },
     responses: {
       201: json(createdDestinationSchema, 'created, running'),
-      400: errorResponse('the body is not JSON or a field is invalid (the message and `details` name it), or the filter names an unknown application'),
+      400: errorResponse(
+        'the body is not JSON or a field is invalid (the message and `details` name it), the filter names an unknown application, or the url names a link-local, metadata, loopback or private address (see DESTINATION_ALLOW_PRIVATE_NETWORKS)',
+      ),
       ...adminErrors,
       ...notJson,
       ...brokerDown,

@@ -5,3 +5,4 @@ export * from './replay.js';
 export * from './signing-secret.js';
 export * from './topology.js';
 export * from './delivery-status.js';
+export * from './address-rule.js';

@@ -27,6 +27,8 @@ export type DeliveryOptions = {
   /** A running destination with no success for this long since its first failure is paused. */
   pauseAfterMs: number;
   timeoutMs: number;
+  /** Whether receivers may be on loopback and private networks (see `refusedAddress`). */
+  allowPrivateNetworks: boolean;
   confirmTimeoutMs: number;
   settings: DeliverySettings;
   observe: (result: DeliveryResult) => void;
@@ -120,7 +122,7 @@ export async function startDeliverySupervisor(options: DeliveryOptions): Promise
           stopGraceMs: options.settings.stopGraceMs,
           dispatch: {
             destination: { id, filter: destinationFilterOf(row) },
-            send: createWebhookSender({ id, url: row.url, signingSecret: row.signingSecret }, { timeoutMs: options.timeoutMs }),
+            send: createWebhookSender({ id, url: row.url, signingSecret: row.signingSecret }, { timeoutMs: options.timeoutMs, allowPrivateNetworks: options.allowPrivateNetworks }),
             backlog: createBacklogStore(db, id),
             wakeUps: current.wakeUps,
             // the receiver's health outlives the consumer: a restarted one still sends only probes to a receiver that is down
