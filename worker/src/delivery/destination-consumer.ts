@@ -77,7 +77,8 @@ export async function startDestinationConsumer(options: DestinationConsumerOptio
     if (incoming.kind === 'event') inHand.set(message, Date.parse(incoming.event.received_at));
     dispatcher
       .dispatch(incoming)
-      .then(() => ack(message), fail)
+      // acked once what it came to is counted: a worker killed before that leaves it to be delivered and counted again
+      .then(() => options.dispatch.progress.afterFlush(() => ack(message)), fail)
       .finally(() => inHand.delete(message));
   }
 
@@ -127,6 +128,8 @@ export async function startDestinationConsumer(options: DestinationConsumerOptio
       if (options.dispatch.gate.isDown()) dispatcher.abandon();
       await Promise.race([dispatcher.idle(), graceOver]);
       clearTimeout(timer);
+      // what is done is counted and acked before the channel closes, or it would come (and count) again
+      await options.dispatch.progress.flush().catch((error: unknown) => log.warn({ err: error, destination: destinationId }, 'cannot record delivery progress'));
       alive = false;
       dispatcher.abandon();
       await channel.close().catch(() => {});

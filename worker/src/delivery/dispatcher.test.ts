@@ -26,7 +26,7 @@ function setUp(answer: (event: StoredEventMessage) => DeliveryOutcome | Promise<
     backlog,
     wakeUps,
     gate: createReceiverGate(holder, policy, clock),
-    progress: createDeliveryProgress('d'),
+    progress: createDeliveryProgress('d', { transaction: () => Promise.reject(new Error('no database here')) } as never),
     settings: { concurrency: 4, maxAttempts: 5, retryDelayMs: (attempts) => attempts * 100, wakeUpGraceMs: 30_000 },
     observe: (result) => results.push(result),
     log: silent,

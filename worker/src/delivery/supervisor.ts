@@ -79,7 +79,7 @@ export async function startDeliverySupervisor(options: DeliveryOptions): Promise
 
   const progressOf = (id: string) => {
     let found = progress.get(id);
-    if (!found) progress.set(id, (found = createDeliveryProgress(id)));
+    if (!found) progress.set(id, (found = createDeliveryProgress(id, db)));
     return found;
   };
   const healthOf = (id: string) => {
@@ -90,7 +90,7 @@ export async function startDeliverySupervisor(options: DeliveryOptions): Promise
 
   async function refresh(): Promise<void> {
     for (const [id, counters] of progress) {
-      await counters.flush(db).catch((error: unknown) => log.warn({ err: error, destination: id }, 'cannot record delivery progress'));
+      await counters.flush().catch((error: unknown) => log.warn({ err: error, destination: id }, 'cannot record delivery progress'));
     }
     await pauseFailingDestinations();
     const rows: DestinationRow[] = await db.query(
@@ -212,7 +212,7 @@ export async function startDeliverySupervisor(options: DeliveryOptions): Promise
       await refreshing;
       await Promise.all([...consumers.values()].map((running) => running.consumer.stop()));
       consumers.clear();
-      for (const counters of progress.values()) await counters.flush(db).catch(() => {});
+      for (const counters of progress.values()) await counters.flush().catch(() => {});
       await connection.close();
     },
   };
