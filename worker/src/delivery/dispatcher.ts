@@ -76,14 +76,13 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const checkAlive = () => {
     if (abandoned) throw new Abandoned();
   };
+  const waitForReceiver = (seq: number) =>
+    gate.admit(seq).catch((error: unknown) => {
+      throw error instanceof GateClosed ? new Abandoned() : error;
+    });
 
   async function task(seq: number, incoming: Incoming): Promise<void> {
-    try {
-      await gate.admit(seq);
-    } catch (error) {
-      if (error instanceof GateClosed) throw new Abandoned();
-      throw error;
-    }
+    await waitForReceiver(seq);
     try {
       checkAlive();
       const sessions = await heldSessions();
@@ -136,12 +135,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
         return outcome;
       }
       observe('receiver_down');
-      try {
-        await gate.admit(seq);
-      } catch (error) {
-        if (error instanceof GateClosed) throw new Abandoned();
-        throw error;
-      }
+      await waitForReceiver(seq);
     }
   }
 
