@@ -40,7 +40,16 @@ const databaseUrl = Object.assign(new URL(postgresUrl), { pathname: `/argus_benc
 const prefix = `argus-bench-${runId}`;
 const topology = topologyFor({ AMQP_PREFIX: prefix, AMQP_DELIVERY_LIMIT: 10 });
 const secret = randomBytes(32).toString('base64url');
-const env = { NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, AMQP_URL: amqpUrl, AMQP_PREFIX: prefix, JWT_SECRET: secret };
+// production settings, but the webhook receivers of the delivery steps are on this machine
+const env = {
+  NODE_ENV: 'production',
+  LOG_LEVEL: 'warn',
+  DATABASE_URL: databaseUrl,
+  AMQP_URL: amqpUrl,
+  AMQP_PREFIX: prefix,
+  JWT_SECRET: secret,
+  DESTINATION_ALLOW_PRIVATE_NETWORKS: 'true',
+};
 const work = mkdtempSync(join(tmpdir(), 'argus-bench-'));
 const steps = 12;
 /** The worker's default DELIVERY_CONCURRENCY, which the delivery baseline matches. */
