@@ -59,6 +59,8 @@ export function createDeliveryProgress(destinationId: string, db: Pick<DataSourc
       // a failed write keeps its counters and acks for the next flush
       progress.flush().catch(() => flushSoon(1000));
     }, delayMs);
+    // a stopping worker flushes itself; a retry left pending must not keep the process alive
+    timer.unref();
   }
 
   /** The counters first, then the acks of the messages they counted. */
