@@ -220,7 +220,7 @@ describe('a held session whose wake-up was lost', () => {
     await holdFailedEvent(delivery.stack.database.db, destination.id, event, {
       attempts: 1,
       dueAt: Date.now() - 60_000,
-      failure: { kind: 'failed', status: 503, error: 'receiver says no', noRetry: false },
+      failure: { kind: 'failed', status: 503, error: 'receiver says no', noRetry: false, durationMs: 5 },
     });
 
     await receivedAll(receiver, [event.id], 15_000, 'the held event');

@@ -30,10 +30,10 @@ describe('delivery when a worker dies', () => {
     return child;
   }
 
-  it('loses nothing when the delivering worker is killed mid-delivery; a repeat carries the same webhook-id', async () => {
+  it('loses nothing when the delivering worker is killed mid-delivery; a repeat carries the same webhook-id, and each event is counted once', async () => {
     const app = await stack.tokenFor('shop');
-    const { create } = await destinationsClient(stack);
-    await create({ url: receiver.url, filter: { application_id: app.applicationId } });
+    const { create, detailWhen } = await destinationsClient(stack);
+    const destination = await create({ url: receiver.url, filter: { application_id: app.applicationId } });
     // slow answers, so that the kill lands while deliveries are in flight
     receiver.answerWith(() => ({ status: 200, afterMs: 20 }));
     const sessions = Array.from({ length: 20 }, () => randomUUID());
@@ -66,5 +66,8 @@ describe('delivery when a worker dies', () => {
       const sent = ids.filter((_, index) => index % sessions.length === sessions.indexOf(session));
       expect(firstReceived.filter((id) => sent.includes(id))).toEqual(sent);
     }
+    // what the killed worker delivered but had not counted was acked only after counting: it came again and was counted then
+    const counted = await detailWhen(destination.id, (detail) => detail.delivered >= ids.length, 'the counters to catch up');
+    expect(counted.delivered).toBe(ids.length);
   }, 120_000);
 });

@@ -105,7 +105,7 @@ async function destinationHealth(deps: DatabaseAndBroker): Promise<DestinationHe
   const depths = await queueFigures(deps.amqpUrl, destinations.map((destination) => destinationQueueName(deps.topology, destination.id)));
   return Promise.all(
     destinations.map(async (destination) => {
-      const backlog = await destinationBacklog(deps.db, destination.id, async () => messagesIn(depths, destinationQueueName(deps.topology, destination.id)));
+      const backlog = await destinationBacklog(deps.db, destination, async () => messagesIn(depths, destinationQueueName(deps.topology, destination.id)));
       const { id, name, state, lastFailureAt } = destination;
       return { id, name, state, queueDepth: backlog.queueDepth, heldEvents: backlog.heldEvents, deadLetters: backlog.deadLetters, lastFailureAt };
     }),

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import helmet from 'helmet';
 import type { AddressInfo } from 'node:net';
-import { createDataSource, createSchemaCompiler, topologyFor, type Logger } from '@argus/shared';
+import { allowsPrivateNetworks, createDataSource, createSchemaCompiler, topologyFor, type Logger } from '@argus/shared';
 import { buildApp } from './app.js';
 import { createAuthenticator } from './auth.js';
 import type { ApiConfig } from './config.js';
@@ -52,6 +52,7 @@ export function createApi(config: ApiConfig, log: Logger): ApiProcess {
         maxSchemaBytes: config.MAX_SCHEMA_BYTES,
         broker: publisher,
         topology,
+        allowPrivateNetworks: allowsPrivateNetworks(config),
       });
       const ingest = createIngestHandler({
         authenticate,

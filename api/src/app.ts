@@ -25,6 +25,8 @@ export type AppDependencies = {
   /** Declares destination queues and publishes replays. */
   broker: Pick<Publisher, 'withChannel'>;
   topology: Topology;
+  /** Whether destinations may point at loopback and private networks; absent, they may not. */
+  allowPrivateNetworks?: boolean;
 };
 
 /** Every route but the hot POST /events (see ingest/ingest-handler.ts). No I/O happens here. */

@@ -1,10 +1,11 @@
-import { baseConfigShape, loadConfig } from '@argus/shared';
+import { baseConfigShape, destinationNetworkShape, loadConfig } from '@argus/shared';
 import { z } from 'zod';
 
 const int = () => z.coerce.number().int();
 
 export const apiConfigShape = {
   ...baseConfigShape,
+  ...destinationNetworkShape,
   PORT: int().min(0).max(65535).default(8000),
   HOST: z.string().default('0.0.0.0'),
   /** Largest request body; bigger ones are refused with 413 before they are read whole. */

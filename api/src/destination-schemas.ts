@@ -1,4 +1,4 @@
-import { destinationStates, eventKindName, withoutNul } from '@argus/shared';
+import { deliveryStatuses, destinationStates, eventKindName, withoutNul } from '@argus/shared';
 import { z } from 'zod';
 import { timestampParameter } from './schemas.js';
 
@@ -34,6 +34,14 @@ export const destinationSchema = z
     url: z.string(),
     filter: z.object({ application_id: z.uuid().nullable(), category: z.string().nullable(), name: z.string().nullable() }),
     state: z.enum(destinationStates),
+    delivery: z
+      .object({
+        status: z.enum(deliveryStatuses),
+        description: z.string().openapi({ example: 'receiver down since 2023-01-01T09:15:27.243Z, next probe in 42 s' }),
+        receiver_down_since: time.openapi({ description: 'since when its receiver counts as down (no answer, 5xx): only probes are sent' }),
+        next_probe_at: time,
+      })
+      .openapi({ description: 'how delivery stands: delivering, receiver_down (events wait in its queue, in order), paused or stopped' }),
     paused_reason: z.string().nullable().openapi({ description: 'why the circuit breaker paused it' }),
     failing_since: time.openapi({ description: 'the first failure with no success since' }),
     created_at: z.string(),
@@ -52,7 +60,20 @@ export const destinationDetailSchema = destinationSchema
       held_sessions: z.number().int().openapi({ description: 'sessions held back behind a failed event, waiting for their retry' }),
       held_events: z.number().int(),
       dead_letters: z.number().int(),
+      oldest_waiting_at: time.openapi({ description: 'when the oldest event still to deliver was received (one a worker holds, or a held one)' }),
+      oldest_waiting_seconds: z.number().int().nullable(),
     }),
+    recent_attempts: z
+      .array(
+        z.object({
+          at: z.string(),
+          event_id: z.uuid(),
+          status: z.number().int().nullable().openapi({ description: 'the HTTP status; null when no answer came' }),
+          duration_ms: z.number().int(),
+          answer: z.string().nullable().openapi({ description: 'what went wrong: the start of the answer, or the network error; null for a success' }),
+        }),
+      )
+      .openapi({ description: 'the latest delivery attempts, newest first (a bounded number is kept)' }),
   })
   .openapi('DestinationWithBacklog');
 

@@ -5,6 +5,7 @@ import {
   findOrCreateApplication,
   issueToken,
   startDestination,
+  stopDestination,
   type Topology,
 } from '@argus/shared';
 import type { DataSource } from 'typeorm';
@@ -25,6 +26,10 @@ export type DeliveryBenchOptions = {
   /** Events to deliver (in batches of 100). */
   events: number;
   baselineSeconds: number;
+  /** Events are posted for an application of this name, which only this measurement uses. */
+  applicationName: string;
+  /** A second destination, receiving the same events at this url, delivers meanwhile (stopped afterwards). */
+  neighbourUrl?: string;
 };
 
 /**
@@ -43,7 +48,7 @@ export async function measureDelivery(options: DeliveryBenchOptions): Promise<De
       await runNode('loadtest/dist/bench/webhook-loop.js', [JSON.stringify({ url: `${receiverUrl}/hook`, concurrency: options.concurrency, seconds: options.baselineSeconds, body })]),
     ) as { requestsPerSecond: number };
 
-    const application = await findOrCreateApplication(options.db, { name: 'bench-delivery', email: 'bench@example.com' });
+    const application = await findOrCreateApplication(options.db, { name: options.applicationName, email: 'bench@example.com' });
     const { token } = await issueToken(options.db, options.jwtSecret, { applicationId: application.id, scopes: ['write'] });
     // created stopped: its queue fills first, then delivery is timed from a full queue
     const destinationId = await withChannel(options.amqpUrl, async (channel) => {
@@ -55,6 +60,12 @@ export async function measureDelivery(options: DeliveryBenchOptions): Promise<De
       });
       return destination.id;
     });
+    const neighbourId = options.neighbourUrl
+      ? await withChannel(options.amqpUrl, async (channel) => {
+          const filter = { applicationId: application.id, category: null, name: null };
+          return (await createDestination(options.db, channel, options.topology, { name: 'bench neighbour', url: options.neighbourUrl!, filter })).destination.id;
+        })
+      : undefined;
 
     const bodies = requestBodies(options.events / 100, 100);
     let accepted = 0;
@@ -83,6 +94,7 @@ export async function measureDelivery(options: DeliveryBenchOptions): Promise<De
     const started = performance.now();
     await waitUntil(async () => (await received()) >= before + valid, 'every delivery', 300_000, 20);
     const deliveriesPerSecond = (before + valid - first) / ((performance.now() - started) / 1000);
+    if (neighbourId) await stopDestination(options.db, neighbourId);
     return { deliveriesPerSecond, directPerSecond: direct.requestsPerSecond, delivered: valid, accepted };
   } finally {
     await receiver.stop();

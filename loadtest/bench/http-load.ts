@@ -21,6 +21,8 @@ export type LoadResult = {
   requests: number;
   requestsPerSecond: number;
   latencyP50: number;
+  /** autocannon's percentiles skip p95: p97.5 is the nearest it reports. */
+  latencyP97_5: number;
   latencyP99: number;
   statuses: Record<string, number>;
   errors: number;
@@ -71,6 +73,7 @@ const output: LoadResult = {
   requests: result.requests.total,
   requestsPerSecond: result.requests.average,
   latencyP50: result.latency.p50,
+  latencyP97_5: result.latency.p97_5,
   latencyP99: result.latency.p99,
   statuses,
   errors: result.errors,

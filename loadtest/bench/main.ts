@@ -18,6 +18,7 @@ import {
 } from '@argus/shared';
 import { measureConcurrentConfirms, measureConfirmedPublish, measureMultiRowInsert } from './baselines.js';
 import { measureDelivery, type DeliveryBench } from './delivery.js';
+import { measureDeadDestination } from './isolation.js';
 import type { LoadResult, LoadSpec } from './http-load.js';
 import { firstLine, freePort, repositoryRoot, runNode, startNode, waitForHealth, waitUntil } from './processes.js';
 import { machine, markdownTable, type Row } from './report.js';
@@ -39,9 +40,18 @@ const databaseUrl = Object.assign(new URL(postgresUrl), { pathname: `/argus_benc
 const prefix = `argus-bench-${runId}`;
 const topology = topologyFor({ AMQP_PREFIX: prefix, AMQP_DELIVERY_LIMIT: 10 });
 const secret = randomBytes(32).toString('base64url');
-const env = { NODE_ENV: 'production', LOG_LEVEL: 'warn', DATABASE_URL: databaseUrl, AMQP_URL: amqpUrl, AMQP_PREFIX: prefix, JWT_SECRET: secret };
+// production settings, but the webhook receivers of the delivery steps are on this machine
+const env = {
+  NODE_ENV: 'production',
+  LOG_LEVEL: 'warn',
+  DATABASE_URL: databaseUrl,
+  AMQP_URL: amqpUrl,
+  AMQP_PREFIX: prefix,
+  JWT_SECRET: secret,
+  DESTINATION_ALLOW_PRIVATE_NETWORKS: 'true',
+};
 const work = mkdtempSync(join(tmpdir(), 'argus-bench-'));
-const steps = 10;
+const steps = 12;
 /** The worker's default DELIVERY_CONCURRENCY, which the delivery baseline matches. */
 const deliveryConcurrency = 16;
 const deliveryEvents = Number(process.env.BENCH_DELIVERY_EVENTS ?? 20_000);
@@ -69,6 +79,7 @@ const rows: Row[] = [];
 const checks: Record<string, unknown> = {};
 const running: { stop(): Promise<void> }[] = [];
 let delivery: DeliveryBench | undefined;
+let besideSlow: DeliveryBench | undefined;
 
 try {
   await migrate(databaseUrl);
@@ -133,22 +144,26 @@ try {
   const total = queued + e2e.acceptedEvents + sustained.acceptedEvents;
   await waitStored(total);
 
+  const isolationRate = 2000;
+  progress(`isolation: ${isolationRate.toLocaleString('en-US')} single-event posts per second for ${seconds} s without a destination, with one whose receiver is down, and without again`);
+  const dead = await measureDeadDestination({ db, amqpUrl, topology, load: () => load({ url: apiUrl, token, bodiesFile: singleBodies, overallRate: isolationRate }) });
+  const isolationAccepted = dead.without[0].acceptedEvents + dead.withDead.acceptedEvents + dead.without[1].acceptedEvents;
+  await waitStored(total + isolationAccepted);
+  const withoutDead = (figure: (result: LoadResult) => number) => (figure(dead.without[0]) + figure(dead.without[1])) / 2;
+
   progress(`delivery: ${deliveryEvents.toLocaleString('en-US')} stored events to a local webhook receiver, against fetch in ${deliveryConcurrency} loops to it`);
-  delivery = await measureDelivery({
-    db,
-    amqpUrl,
-    topology,
-    apiUrl,
-    jwtSecret: secret,
-    concurrency: deliveryConcurrency,
-    events: deliveryEvents,
-    baselineSeconds: 5,
-  });
+  const deliveryOptions = { db, amqpUrl, topology, apiUrl, jwtSecret: secret, concurrency: deliveryConcurrency, events: deliveryEvents, baselineSeconds: 5 };
+  delivery = await measureDelivery({ ...deliveryOptions, applicationName: 'bench-delivery' });
+
+  progress('delivery again, next to a destination whose receiver answers after 5 s');
+  const slowReceiver = startNode('loadtest/dist/bench/webhook-receiver.js', {}, ['5000']);
+  running.push(slowReceiver);
+  besideSlow = await measureDelivery({ ...deliveryOptions, applicationName: 'bench-delivery-beside-slow', neighbourUrl: `http://127.0.0.1:${await firstLine(slowReceiver)}/hook` });
 
   progress('loss check: every id answered 202 is stored exactly once');
   await api.stop();
   await worker.stop();
-  Object.assign(checks, await lossCheck(total + delivery.accepted));
+  Object.assign(checks, await lossCheck(total + isolationAccepted + delivery.accepted + besideSlow.accepted));
 
   const accepted = (result: LoadResult) => result.statuses['202'] ?? 0;
   const failed = (result: LoadResult) => result.requests - accepted(result) + result.errors;
@@ -183,8 +198,49 @@ try {
       unit: 'deliveries/s',
       baseline: { name: 'receiver hit directly', value: delivery.directPerSecond },
     },
+    {
+      figure: 'the same, next to a destination whose receiver answers after 5 s',
+      value: besideSlow.deliveriesPerSecond,
+      unit: 'deliveries/s',
+      baseline: { name: 'running alone', value: delivery.deliveriesPerSecond },
+      target: '≥ 80 %',
+    },
+    {
+      figure: `single-event posts at ${isolationRate.toLocaleString('en-US')}/s, latency p97.5, no destination (baseline: the mean of a run before and one after)`,
+      value: withoutDead((result) => result.latencyP97_5),
+      unit: 'ms',
+    },
+    {
+      figure: 'the same with one destination whose receiver is down (connection refused)',
+      value: dead.withDead.latencyP97_5,
+      unit: 'ms',
+      baseline: { name: 'no destination', value: withoutDead((result) => result.latencyP97_5) },
+      target: '≤ 125 %',
+    },
+    { figure: 'the same, latency p99', value: dead.withDead.latencyP99, unit: 'ms', baseline: { name: 'no destination', value: withoutDead((result) => result.latencyP99) } },
+    {
+      figure: 'rows written to delivery_backlog for the dead destination',
+      value: dead.backlogRows,
+      unit: 'rows',
+      baseline: { name: 'events posted meanwhile', value: dead.withDead.acceptedEvents },
+      target: 'not per event',
+    },
+    {
+      figure: 'failed delivery attempts to the dead destination',
+      value: dead.failedAttempts,
+      unit: 'attempts',
+      baseline: { name: 'events posted meanwhile', value: dead.withDead.acceptedEvents },
+      target: 'not per event',
+    },
   );
-  checks.failedRequests = { single: failed(single), batch: failed(batch), e2e: failed(e2e), sustained: failed(sustained) };
+  checks.failedRequests = {
+    single: failed(single),
+    batch: failed(batch),
+    e2e: failed(e2e),
+    sustained: failed(sustained),
+    isolationWithout: failed(dead.without[0]) + failed(dead.without[1]),
+    isolationWithDead: failed(dead.withDead),
+  };
   report();
 } finally {
   for (const process of running.reverse()) await process.stop().catch(() => undefined);

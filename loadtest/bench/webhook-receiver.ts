@@ -2,8 +2,10 @@ import { createServer } from 'node:http';
 
 /**
  * The receiver of the delivery benchmark: reads each webhook whole and answers 204, counting them;
- * `GET /count` tells how many came. It prints its port on the first line.
+ * `GET /count` tells how many came. It prints its port on the first line. A first argument makes
+ * it answer that many milliseconds late (a slow receiver).
  */
+const answerAfterMs = Number(process.argv[2] ?? 0);
 let received = 0;
 const server = createServer((req, res) => {
   if (req.method === 'GET' && req.url === '/count') {
@@ -13,7 +15,8 @@ const server = createServer((req, res) => {
   req.resume();
   req.on('end', () => {
     received += 1;
-    res.writeHead(204).end();
+    if (answerAfterMs > 0) setTimeout(() => res.writeHead(204).end(), answerAfterMs);
+    else res.writeHead(204).end();
   });
 });
 server.keepAliveTimeout = 60_000;

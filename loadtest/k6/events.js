@@ -1,5 +1,8 @@
 // k6 load test for a running Argus: `make loadtest` or
 //   k6 run -e BASE_URL=https://argus.example.com -e TOKEN=<token> loadtest/k6/events.js
+// With -e DEAD_DESTINATION_URL=<a url nothing answers> -e ADMIN_TOKEN=<token of the admin scope>
+// (`DEAD_DESTINATION=1 make loadtest`), a destination taking every event is created at that url
+// for the run and stopped after it: the same thresholds must hold with a receiver that is down.
 // Plain k6 JavaScript (k6/* modules only), so any k6 runs it unchanged.
 import http from 'k6/http';
 import { check } from 'k6';
@@ -7,6 +10,8 @@ import { check } from 'k6';
 const baseUrl = __ENV.BASE_URL || 'http://localhost:8000';
 const token = __ENV.TOKEN;
 const params = { headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` } };
+const deadDestinationUrl = __ENV.DEAD_DESTINATION_URL;
+const adminParams = { headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${__ENV.ADMIN_TOKEN}` } };
 
 export const options = {
   scenarios: {
@@ -86,4 +91,17 @@ export function postSingleEvent() {
 export function postBatch() {
   const batch = Array.from({ length: 100 }, randomEvent);
   accepted(http.post(`${baseUrl}/events`, JSON.stringify({ batch, sent_at: new Date().toISOString() }), params), 100);
+}
+
+// runs once before the scenarios: the dead destination, when asked for
+export function setup() {
+  if (!deadDestinationUrl) return {};
+  const created = http.post(`${baseUrl}/destinations`, JSON.stringify({ name: 'k6 dead receiver', url: deadDestinationUrl }), adminParams);
+  if (created.status !== 201) throw new Error(`cannot create the dead destination: ${created.status} ${created.body}`);
+  return { deadDestinationId: created.json('id') };
+}
+
+// runs once after them: the dead destination stops taking events (its queue keeps what it has)
+export function teardown(data) {
+  if (data.deadDestinationId) http.post(`${baseUrl}/destinations/${data.deadDestinationId}/stop`, null, adminParams);
 }

@@ -60,4 +60,35 @@ describe('the k6 load test', () => {
     expect(latency.length).toBeGreaterThanOrEqual(2);
     for (const [, bounds] of latency) expect(bounds.some((bound) => bound.startsWith('p(99)<'))).toBe(true);
   });
+
+  /** The script run as k6 would, with `k6/http` recorded: its imports and exports stripped, the rest evaluated. */
+  function runScript(env: Record<string, string>) {
+    const posts: { url: string; body: string | null; authorization: string }[] = [];
+    const http = {
+      post: (url: string, body: string | null, params: { headers: Record<string, string> }) => {
+        posts.push({ url, body, authorization: params.headers.Authorization! });
+        return { status: 201, body: '', json: (field: string) => (field === 'id' ? 'dead-id' : undefined) };
+      },
+    };
+    const body = source.replace(/^import .*$/gm, '').replace(/^export /gm, '');
+    const script = new Function('http', 'check', '__ENV', `${body}\nreturn { setup, teardown };`) as (...args: unknown[]) => {
+      setup(): { deadDestinationId?: string };
+      teardown(data: { deadDestinationId?: string }): void;
+    };
+    return { posts, ...script(http, () => true, { BASE_URL: 'http://argus', TOKEN: 'write-token', ...env }) };
+  }
+
+  it('adds a destination whose receiver is down for the run when given its url, and stops it after', () => {
+    const run = runScript({ DEAD_DESTINATION_URL: 'http://127.0.0.1:9/dead', ADMIN_TOKEN: 'admin-token' });
+    const data = run.setup();
+    expect(run.posts).toEqual([{ url: 'http://argus/destinations', body: JSON.stringify({ name: 'k6 dead receiver', url: 'http://127.0.0.1:9/dead' }), authorization: 'Bearer admin-token' }]);
+    run.teardown(data);
+    expect(run.posts[1]).toEqual({ url: 'http://argus/destinations/dead-id/stop', body: null, authorization: 'Bearer admin-token' });
+  });
+
+  it('adds no destination without that url', () => {
+    const run = runScript({});
+    run.teardown(run.setup());
+    expect(run.posts).toEqual([]);
+  });
 });

@@ -10,6 +10,7 @@ import { Operator } from './entities/operator.js';
 import { DeliveryBacklogEntry } from './entities/delivery-backlog.js';
 import { Destination } from './entities/destination.js';
 import { DestinationDeadLetter } from './entities/destination-dead-letter.js';
+import { DeliveryAttempt } from './entities/delivery-attempt.js';
 import { EventSchema } from './entities/event-schema.js';
 import { InitialSchema1732370000000 } from './migrations/1732370000000-initial-schema.js';
 import { AdminPanel1732380000000 } from './migrations/1732380000000-admin-panel.js';
@@ -17,9 +18,10 @@ import { EventsDataIndex1732390000000 } from './migrations/1732390000000-events-
 import { SchemaRegistry1732400000000 } from './migrations/1732400000000-schema-registry.js';
 import { Destinations1732410000000 } from './migrations/1732410000000-destinations.js';
 import { SchemaSuspension1732415000000 } from './migrations/1732415000000-schema-suspension.js';
+import { DeliveryAttempts1732427000000 } from './migrations/1732427000000-delivery-attempts.js';
 import { OperatorConsole1732430000000 } from './migrations/1732430000000-operator-console.js';
 
-export const entities = [Application, ApiToken, Session, StoredEvent, EventError, Operator, EventSchema, Destination, DeliveryBacklogEntry, DestinationDeadLetter];
+export const entities = [Application, ApiToken, Session, StoredEvent, EventError, Operator, EventSchema, Destination, DeliveryBacklogEntry, DestinationDeadLetter, DeliveryAttempt];
 export const migrations = [
   InitialSchema1732370000000,
   AdminPanel1732380000000,
@@ -27,6 +29,7 @@ export const migrations = [
   SchemaRegistry1732400000000,
   Destinations1732410000000,
   SchemaSuspension1732415000000,
+  DeliveryAttempts1732427000000,
   OperatorConsole1732430000000,
 ];
 

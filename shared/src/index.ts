@@ -27,3 +27,4 @@ export * from './destinations/index.js';
 export { Destination, destinationStates, type DestinationState } from './entities/destination.js';
 export { DestinationDeadLetter } from './entities/destination-dead-letter.js';
 export { DeliveryBacklogEntry } from './entities/delivery-backlog.js';
+export { DeliveryAttempt } from './entities/delivery-attempt.js';

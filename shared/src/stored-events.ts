@@ -7,9 +7,10 @@ import type { Problem } from './entities/event-error.js';
  */
 export const storedEventSchema = () =>
   z.object({
-    id: z.uuid(),
-    application_id: z.uuid(),
-    session_id: z.uuid(),
+    // guid, not uuid: event and session ids are any UUID-shaped text the contract accepts, version or not
+    id: z.guid(),
+    application_id: z.guid(),
+    session_id: z.guid(),
     category: z.string(),
     name: z.string(),
     data: z.record(z.string(), z.unknown()),

@@ -86,9 +86,9 @@ export type DeliveryStack = {
   stop(): Promise<void>;
 };
 
-/** The test stack with a worker that delivers, configured by `workerEnv`. */
-async function startDeliveryStack(workerEnv: Record<string, string>): Promise<DeliveryStack> {
-  const stack = await startStack();
+/** The test stack with a worker that delivers, configured by `workerEnv` (and the api by `apiEnv`). */
+async function startDeliveryStack(workerEnv: Record<string, string>, apiEnv: Record<string, string>): Promise<DeliveryStack> {
+  const stack = await startStack(apiEnv);
   const { metricsUrl } = await stack.startWorker(workerEnv);
   const destinations = await destinationsClient(stack);
   const receivers: Receiver[] = [];
@@ -113,10 +113,10 @@ async function startDeliveryStack(workerEnv: Record<string, string>): Promise<De
  * Starts a delivery stack before the tests of the enclosing `describe` and stops it after them.
  * The fields read the running stack, so they are used inside tests only.
  */
-export function useDeliveryStack(workerEnv: Record<string, string>): DeliveryStack {
+export function useDeliveryStack(workerEnv: Record<string, string>, apiEnv: Record<string, string> = {}): DeliveryStack {
   let started: DeliveryStack | undefined;
   beforeAll(async () => {
-    started = await startDeliveryStack(workerEnv);
+    started = await startDeliveryStack(workerEnv, apiEnv);
   });
   afterAll(() => started?.stop());
   const running = () => {

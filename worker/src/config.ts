@@ -1,10 +1,11 @@
-import { baseConfigShape, loadConfig } from '@argus/shared';
+import { baseConfigShape, destinationNetworkShape, loadConfig } from '@argus/shared';
 import { z } from 'zod';
 
 const int = () => z.coerce.number().int();
 
 export const workerConfigShape = {
   ...baseConfigShape,
+  ...destinationNetworkShape,
   PREFETCH: int().positive().default(400),
   BATCH_MAX_MESSAGES: int().positive().default(200),
   BATCH_MAX_BYTES: int().positive().default(4 * 1024 * 1024),
@@ -58,8 +59,17 @@ export const workerConfigShape = {
   DELIVERY_RETRY_MAX_MS: int().positive().default(600_000),
   /** A destination that has had no success for this long since it started failing is paused (the circuit breaker). */
   DESTINATION_PAUSE_AFTER_MS: int().positive().default(24 * 60 * 60 * 1000),
-  /** A held session whose wake-up is this late is retried anyway: a wake-up lost to a broker failure must not hold it for ever. */
+  /** A held session whose wake-up is this late gets another: a wake-up lost to a broker failure must not hold it for ever. */
   DELIVERY_WAKEUP_GRACE_MS: int().positive().default(30_000),
+  /**
+   * Consecutive failures that blame the receiver (no answer, 5xx, 408, 429), from at least two
+   * sessions, after which it counts as down: the destination then sends one probe at a time
+   * instead of attempting, holding and retrying every event.
+   */
+  DELIVERY_RECEIVER_DOWN_AFTER: int().positive().default(5),
+  /** The wait before the first probe of a receiver that is down; it doubles after each failed probe up to DELIVERY_PROBE_MAX_MS. */
+  DELIVERY_PROBE_INITIAL_MS: int().positive().default(1000),
+  DELIVERY_PROBE_MAX_MS: int().positive().default(60_000),
 };
 
 export const loadWorkerConfig = (env: NodeJS.ProcessEnv = process.env) => loadConfig(workerConfigShape, [], env);

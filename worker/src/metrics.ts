@@ -1,6 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { HandleBatch } from './consumer.js';
-import type { DeliveryResult } from './delivery/destination-consumer.js';
+import type { DeliveryResult } from './delivery/dispatcher.js';
+import type { DestinationStatus } from './delivery/status.js';
 import type { PipelineObserver } from './pipeline/runner.js';
 
 export type WorkerMetrics = {
@@ -14,6 +15,8 @@ export type WorkerMetrics = {
   /** A schema version ran over its check budget and was suspended. */
   schemaSuspended(): void;
   delivered(result: DeliveryResult): void;
+  /** What this worker sees of the destinations it delivers, replacing what it saw before. */
+  destinations(statuses: readonly DestinationStatus[]): void;
 };
 
 export function createWorkerMetrics(now: () => number = Date.now): WorkerMetrics {
@@ -63,14 +66,33 @@ export function createWorkerMetrics(now: () => number = Date.now): WorkerMetrics
 
   const deliveries = new Counter({
     name: 'argus_worker_deliveries_total',
-    help: 'Messages handled for webhook destinations, by outcome: delivered, retry_scheduled, dead_lettered, held (behind a failed event of its session), filtered, malformed',
+    help:
+      'Messages handled for webhook destinations, by outcome: delivered, retry_scheduled, dead_lettered, held (behind a failed event of its session), filtered, malformed, receiver_down (an attempt that found the receiver down: the event waits for it)',
     labelNames: ['outcome'],
     registers: [registry],
   });
+  const destinationGauge = (name: string, help: string) => new Gauge({ name, help, labelNames: ['destination'], registers: [registry] });
+  const receiverDown = destinationGauge('argus_worker_destination_receiver_down', '1 while the receiver of the destination (by id) is down and only probed, else 0');
+  const receiverDownSeconds = destinationGauge('argus_worker_destination_receiver_down_seconds', 'How long the receiver has been down (0 when up)');
+  const nextProbeSeconds = destinationGauge('argus_worker_destination_next_probe_seconds', 'Time to the next probe of a receiver that is down (0 when up)');
+  const queueDepth = destinationGauge('argus_worker_destination_queue_depth', 'Events waiting in the destination\'s queue, not yet handed to a consumer');
+  const oldestWaiting = destinationGauge('argus_worker_destination_oldest_waiting_seconds', 'Age of the oldest event this worker holds undelivered for the destination (0 when none)');
 
   return {
     registry,
     delivered: (result) => deliveries.inc({ outcome: result }),
+    destinations(statuses) {
+      for (const gauge of [receiverDown, receiverDownSeconds, nextProbeSeconds, queueDepth, oldestWaiting]) gauge.reset();
+      const secondsSince = (date: Date | null) => (date ? Math.max(0, now() - date.getTime()) / 1000 : 0);
+      for (const status of statuses) {
+        const labels = { destination: status.id };
+        receiverDown.set(labels, status.receiverDownSince ? 1 : 0);
+        receiverDownSeconds.set(labels, secondsSince(status.receiverDownSince));
+        nextProbeSeconds.set(labels, status.nextProbeAt ? Math.max(0, status.nextProbeAt.getTime() - now()) / 1000 : 0);
+        if (status.queueDepth !== null) queueDepth.set(labels, status.queueDepth);
+        oldestWaiting.set(labels, secondsSince(status.oldestWaitingAt));
+      }
+    },
     measure: (handleBatch) => async (contents) => {
       batchMessages.observe(contents.length);
       const done = batchSeconds.startTimer();

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { createDataSource, topologyFor, type Logger } from '@argus/shared';
+import { allowsPrivateNetworks, createDataSource, topologyFor, type Logger } from '@argus/shared';
 import type { DataSource } from 'typeorm';
 import type { WorkerConfig } from './config.js';
 import { startConsumer, type Consumer } from './consumer.js';
@@ -89,6 +89,7 @@ export function createWorker(config: WorkerConfig, log: Logger): WorkerProcess {
           refreshMs: config.DESTINATION_REFRESH_MS,
           pauseAfterMs: config.DESTINATION_PAUSE_AFTER_MS,
           timeoutMs: config.DELIVERY_TIMEOUT_MS,
+          allowPrivateNetworks: allowsPrivateNetworks(config),
           confirmTimeoutMs: config.STREAM_CONFIRM_TIMEOUT_MS,
           settings: {
             concurrency: config.DELIVERY_CONCURRENCY,
@@ -97,8 +98,14 @@ export function createWorker(config: WorkerConfig, log: Logger): WorkerProcess {
             retryDelayMs: (attempts) => retryDelayMs(attempts, schedule),
             wakeUpGraceMs: config.DELIVERY_WAKEUP_GRACE_MS,
             stopGraceMs: config.STOP_GRACE_MS,
+            receiver: {
+              downAfterFailures: config.DELIVERY_RECEIVER_DOWN_AFTER,
+              probeInitialMs: config.DELIVERY_PROBE_INITIAL_MS,
+              probeMaxMs: config.DELIVERY_PROBE_MAX_MS,
+            },
           },
           observe: metrics.delivered,
+          report: metrics.destinations,
           log,
         });
       }

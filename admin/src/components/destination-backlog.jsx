@@ -20,7 +20,7 @@ const DestinationBacklog = ({ record }) => {
         <Figure label="Sessions held back" value={p.heldSessions ?? 0} />
         <Figure label="Events held back" value={p.heldEvents ?? 0} />
         <Figure label="Dead letters" value={p.deadLetters ?? 0} />
-        <Figure label="Oldest held event" value={formatTime(p.oldestHeldAt) || '—'} />
+        <Figure label="Oldest waiting event" value={formatTime(p.oldestWaitingAt) || '—'} />
       </Box>
     </Box>
   );

@@ -1,7 +1,9 @@
 import {
   createDestination,
   Destination,
+  deliveryStatusOf,
   destinationBacklog,
+  recentAttempts,
   destinationQueueName,
   findDestination,
   replayDestinationFrom,
@@ -64,18 +66,23 @@ class DestinationsResource extends RepositoryResource {
   }
 
   override async findOne(id: string): Promise<BaseRecord | null> {
-    const record = (await super.findOne(id))!;
+    const record = await super.findOne(id);
+    const destination = await this.deps.db.getRepository(Destination).findOneBy({ id });
+    if (!record || !destination) return record;
     const queue = destinationQueueName(this.deps.topology, id);
-    const [backlog, [oldest]] = await Promise.all([
-      destinationBacklog(this.deps.db, id, async () => messagesIn(await queueFigures(this.deps.amqpUrl, [queue]), queue)),
-      this.deps.db.query(`SELECT event->>'received_at' AS "receivedAt" FROM delivery_backlog WHERE destination_id = $1 ORDER BY seq LIMIT 1`, [id]),
+    const [backlog, attempts] = await Promise.all([
+      destinationBacklog(this.deps.db, destination, async () => messagesIn(await queueFigures(this.deps.amqpUrl, [queue]), queue)),
+      recentAttempts(this.deps.db, id, 20),
     ]);
     Object.assign(record.params, {
+      delivery: deliveryStatusOf(destination, new Date()).description,
       queueDepth: backlog.queueDepth,
       heldSessions: backlog.heldSessions,
       heldEvents: backlog.heldEvents,
       deadLetters: backlog.deadLetters,
-      oldestHeldAt: oldest?.receivedAt ?? null,
+      oldestWaitingAt: backlog.oldestWaitingAt?.toISOString() ?? null,
+      // as text: AdminJS flattens nested params
+      recentAttempts: JSON.stringify(attempts),
     });
     return record;
   }
@@ -102,7 +109,6 @@ export function destinationsResource(deps: DatabaseAndBroker, components: AdminC
         ...readableTimes(components, ['lastSuccessAt', 'failingSince', 'lastFailureAt', 'createdAt']),
         filterApplicationId: applicationReference,
         backlog: pageSection(components.DestinationBacklog),
-        // recent delivery attempts: the component shows `recentAttempts` once findOne above adds them
         recentAttempts: pageSection(components.RecentAttempts),
       },
       // the filter decides the queue's binding, so it is chosen once, at creation

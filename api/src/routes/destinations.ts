@@ -1,9 +1,12 @@
 import express, { Router } from 'express';
 import {
   createDestination,
+  deliveryStatusOf,
   destinationBacklog,
   destinationQueueName,
   findDestination,
+  recentAttempts,
+  refusedUrl,
   replayDestinationFrom,
   startDestination,
   stopDestination,
@@ -22,7 +25,7 @@ import {
   replayBody,
   replayedSchema,
 } from '../destination-schemas.js';
-import { notFound } from '../errors.js';
+import { badRequest, notFound } from '../errors.js';
 import type { Publisher } from '../publisher.js';
 import { asyncRoute, authenticatedErrorResponses, errorResponse, parseInput, requireJson, type Describe } from './read-access.js';
 
@@ -31,6 +34,7 @@ export type DestinationRouteDeps = {
   authenticate: Authenticate;
   broker: Pick<Publisher, 'withChannel'>;
   topology: Topology;
+  allowPrivateNetworks?: boolean;
 };
 
 /** Webhook destinations, for tokens with the `admin` scope. */
@@ -58,6 +62,8 @@ export function destinationRoutes(deps: DestinationRouteDeps): Router {
     requireJson,
     asyncRoute(async (req, res) => {
       const body = parseInput(createDestinationBody, req.body, 'invalid_body');
+      const refused = refusedUrl(body.url, { allowPrivateNetworks: deps.allowPrivateNetworks ?? false });
+      if (refused) throw badRequest('invalid_body', `url: ${refused}`, [{ path: 'url', message: refused }]);
       const filter = { applicationId: body.filter?.application_id ?? null, category: body.filter?.category ?? null, name: body.filter?.name ?? null };
       const { destination, signingSecret } = await broker.withChannel((channel) => createDestination(db, channel, topology, { name: body.name, url: body.url, filter }));
       res.status(201).json({ ...destinationView(destination), signing_secret: signingSecret });
@@ -77,10 +83,25 @@ export function destinationRoutes(deps: DestinationRouteDeps): Router {
     asyncRoute(async (req, res) => {
       const destination = await found(req.params);
       const queueDepth = () => broker.withChannel(async (channel) => (await channel.checkQueue(destinationQueueName(topology, destination.id))).messageCount);
-      const backlog = await destinationBacklog(db, destination.id, queueDepth);
+      const [backlog, attempts] = await Promise.all([destinationBacklog(db, destination, queueDepth), recentAttempts(db, destination.id)]);
+      const oldestAge = backlog.oldestWaitingAt ? Math.max(0, (Date.now() - backlog.oldestWaitingAt.getTime()) / 1000) : null;
       res.json({
         ...destinationView(destination),
-        backlog: { queue_depth: backlog.queueDepth, held_sessions: backlog.heldSessions, held_events: backlog.heldEvents, dead_letters: backlog.deadLetters },
+        backlog: {
+          queue_depth: backlog.queueDepth,
+          held_sessions: backlog.heldSessions,
+          held_events: backlog.heldEvents,
+          dead_letters: backlog.deadLetters,
+          oldest_waiting_at: backlog.oldestWaitingAt?.toISOString() ?? null,
+          oldest_waiting_seconds: oldestAge === null ? null : Math.round(oldestAge),
+        },
+        recent_attempts: attempts.map((attempt) => ({
+          at: attempt.at.toISOString(),
+          event_id: attempt.eventId,
+          status: attempt.status,
+          duration_ms: attempt.durationMs,
+          answer: attempt.answer,
+        })),
       });
     }),
   );
@@ -126,6 +147,11 @@ function destinationView(destination: Destination) {
     url: destination.url,
     filter: { application_id: destination.filterApplicationId, category: destination.filterCategory, name: destination.filterName },
     state: destination.state,
+    delivery: {
+      ...deliveryStatusOf(destination, new Date()),
+      receiver_down_since: iso(destination.receiverDownSince),
+      next_probe_at: iso(destination.nextProbeAt),
+    },
     paused_reason: destination.pausedReason,
     failing_since: iso(destination.failingSince),
     created_at: destination.createdAt.toISOString(),
@@ -157,7 +183,9 @@ export const describeDestinationRoutes: Describe = (registry) => {
     request: { body: { required: true, content: { 'application/json': { schema: createDestinationBody } } } },
     responses: {
       201: json(createdDestinationSchema, 'created, running'),
-      400: errorResponse('the body is not JSON or a field is invalid (the message and `details` name it), or the filter names an unknown application'),
+      400: errorResponse(
+        'the body is not JSON or a field is invalid (the message and `details` name it), the filter names an unknown application, or the url names a link-local, metadata, loopback or private address (see DESTINATION_ALLOW_PRIVATE_NETWORKS)',
+      ),
       ...adminErrors,
       ...notJson,
       ...brokerDown,
@@ -168,7 +196,7 @@ export const describeDestinationRoutes: Describe = (registry) => {
     ...common,
     method: 'get',
     path: '/destinations/{id}',
-    summary: 'One destination: state, counters, last success and failure, and what is still to deliver',
+    summary: 'One destination: state, whether its receiver is down, counters, last success and failure, what is still to deliver, and its latest attempts',
     request: idParams,
     responses: { 200: json(destinationDetailSchema, 'the destination'), ...adminErrors, ...unknownDestination },
   });

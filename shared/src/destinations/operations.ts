@@ -78,14 +78,44 @@ export async function stopDestination(db: DataSource, id: string): Promise<Desti
   return findDestination(db, id);
 }
 
-export type DestinationBacklog = { queueDepth: number | null; heldSessions: number; heldEvents: number; deadLetters: number };
+export type DestinationBacklog = {
+  queueDepth: number | null;
+  heldSessions: number;
+  heldEvents: number;
+  deadLetters: number;
+  /** When the oldest event still to be delivered was received: one the worker holds, or one held in a session's backlog. */
+  oldestWaitingAt: Date | null;
+};
 
 /** What is still to be delivered, and what never will be. The queue depth needs the broker (null without it). */
-export async function destinationBacklog(db: DataSource, id: string, queueDepth: () => Promise<number>): Promise<DestinationBacklog> {
-  const [[held], [dead]]: [{ sessions: number; events: number }[], { count: number }[]] = await Promise.all([
-    db.query('SELECT count(DISTINCT session_id)::int AS sessions, count(*)::int AS events FROM delivery_backlog WHERE destination_id = $1', [id]),
-    db.query('SELECT count(*)::int AS count FROM destination_dead_letters WHERE destination_id = $1', [id]),
+export async function destinationBacklog(db: DataSource, destination: Pick<Destination, 'id' | 'oldestWaitingAt'>, queueDepth: () => Promise<number>): Promise<DestinationBacklog> {
+  const [[held], [dead]]: [{ sessions: number; events: number; oldest: Date | null }[], { count: number }[]] = await Promise.all([
+    db.query(
+      `SELECT count(DISTINCT session_id)::int AS sessions, count(*)::int AS events, min((event->>'received_at')::timestamptz) AS oldest
+       FROM delivery_backlog WHERE destination_id = $1`,
+      [destination.id],
+    ),
+    db.query('SELECT count(*)::int AS count FROM destination_dead_letters WHERE destination_id = $1', [destination.id]),
   ]);
   const depth = await queueDepth().catch(() => null);
-  return { queueDepth: depth, heldSessions: held?.sessions ?? 0, heldEvents: held?.events ?? 0, deadLetters: dead?.count ?? 0 };
+  const oldest = [held?.oldest ?? null, destination.oldestWaitingAt].filter((date): date is Date => date !== null);
+  return {
+    queueDepth: depth,
+    heldSessions: held?.sessions ?? 0,
+    heldEvents: held?.events ?? 0,
+    deadLetters: dead?.count ?? 0,
+    oldestWaitingAt: oldest.length === 0 ? null : new Date(Math.min(...oldest.map((date) => date.getTime()))),
+  };
+}
+
+export type RecentAttempt = { at: Date; eventId: string; status: number | null; durationMs: number; answer: string | null };
+
+/** The destination's latest delivery attempts, newest first (the worker keeps a bounded number). */
+export async function recentAttempts(db: DataSource, id: string, limit = 50): Promise<RecentAttempt[]> {
+  const rows: { at: Date; event_id: string; status: number | null; duration_ms: number; answer: string | null }[] = await db.query(
+    `SELECT attempted_at AS at, event_id, status, duration_ms, answer FROM delivery_attempts
+     WHERE destination_id = $1 ORDER BY id DESC LIMIT $2`,
+    [id, limit],
+  );
+  return rows.map((row) => ({ at: row.at, eventId: row.event_id, status: row.status, durationMs: row.duration_ms, answer: row.answer }));
 }

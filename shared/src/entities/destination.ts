@@ -68,6 +68,17 @@ export class Destination {
   @Column({ type: 'text', name: 'last_failure_error', nullable: true })
   lastFailureError: string | null;
 
+  /** Since when the worker delivering it finds its receiver down (no answer, 5xx): it then sends only probes. */
+  @Column({ type: 'timestamptz', name: 'receiver_down_since', nullable: true })
+  receiverDownSince: Date | null;
+
+  @Column({ type: 'timestamptz', name: 'next_probe_at', nullable: true })
+  nextProbeAt: Date | null;
+
+  /** When the oldest event the worker holds undelivered was received (null when it holds none). */
+  @Column({ type: 'timestamptz', name: 'oldest_waiting_at', nullable: true })
+  oldestWaitingAt: Date | null;
+
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt: Date;
 }

@@ -3,8 +3,6 @@ import pLimit from 'p-limit';
 export type SessionLanes = {
   /** Runs `task` after every task given before for the same key, and while fewer than the limit run. */
   run<T>(key: string, task: () => Promise<T>): Promise<T>;
-  /** Whether a task of this key is running or waiting. */
-  busy(key: string): boolean;
   /** Resolves once no task is running or waiting. */
   idle(): Promise<void>;
 };
@@ -30,7 +28,6 @@ export function createSessionLanes(concurrency: number): SessionLanes {
       });
       return result;
     },
-    busy: (key) => tails.has(key),
     async idle() {
       while (tails.size > 0) await Promise.all(tails.values());
     },

@@ -1,10 +1,22 @@
-import type { ChannelModel } from 'amqplib';
-import { connectBroker, destinationFilterOf, type Destination, type Logger, type Topology } from '@argus/shared';
+import type { Channel, ChannelModel } from 'amqplib';
+import { connectBroker, destinationFilterOf, destinationQueueName, type Destination, type Logger, type Topology } from '@argus/shared';
 import type { DataSource } from 'typeorm';
-import { startDestinationConsumer, type DeliveryResult, type DeliverySettings, type DestinationConsumer } from './destination-consumer.js';
+import { createBacklogStore } from './backlog.js';
+import { startDestinationConsumer, type DestinationConsumer } from './destination-consumer.js';
+import type { DeliveryResult, DispatchSettings } from './dispatcher.js';
 import { createDeliveryProgress, type DeliveryProgress } from './progress.js';
+import { createReceiverGate, newHealthHolder, type HealthHolder } from './receiver-gate.js';
+import type { ReceiverPolicy } from './receiver-health.js';
+import { destinationStatus, type DestinationStatus } from './status.js';
 import { openWakeUps, type WakeUps } from './wake-ups.js';
 import { createWebhookSender } from './webhook.js';
+
+export type DeliverySettings = DispatchSettings & {
+  prefetch: number;
+  /** How long stopping waits for deliveries in hand. */
+  stopGraceMs: number;
+  receiver: ReceiverPolicy;
+};
 
 export type DeliveryOptions = {
   url: string;
@@ -15,9 +27,13 @@ export type DeliveryOptions = {
   /** A running destination with no success for this long since its first failure is paused. */
   pauseAfterMs: number;
   timeoutMs: number;
+  /** Whether receivers may be on loopback and private networks (see `refusedAddress`). */
+  allowPrivateNetworks: boolean;
   confirmTimeoutMs: number;
   settings: DeliverySettings;
   observe: (result: DeliveryResult) => void;
+  /** After each refresh: what this worker sees of the destinations it delivers. */
+  report?: (statuses: DestinationStatus[]) => void;
   log: Logger;
 };
 
@@ -38,6 +54,9 @@ export async function startDeliverySupervisor(options: DeliveryOptions): Promise
   const { db, log } = options;
   const consumers = new Map<string, Running>();
   const progress = new Map<string, DeliveryProgress>();
+  const health = new Map<string, HealthHolder>();
+  const written = new Map<string, string>();
+  let depthChannel: Promise<Channel> | undefined;
   let connected: { model: ChannelModel; wakeUps: WakeUps } | undefined;
   let stopping = false;
   let timer: NodeJS.Timeout | undefined;
@@ -53,17 +72,25 @@ export async function startDeliverySupervisor(options: DeliveryOptions): Promise
       // the consumers of the lost connection are dead; the next refresh starts new ones
     },
   });
-  connection.on('disconnect', () => (connected = undefined));
+  connection.on('disconnect', () => {
+    connected = undefined;
+    depthChannel = undefined;
+  });
 
   const progressOf = (id: string) => {
     let found = progress.get(id);
-    if (!found) progress.set(id, (found = createDeliveryProgress(id)));
+    if (!found) progress.set(id, (found = createDeliveryProgress(id, db)));
+    return found;
+  };
+  const healthOf = (id: string) => {
+    let found = health.get(id);
+    if (!found) health.set(id, (found = newHealthHolder()));
     return found;
   };
 
   async function refresh(): Promise<void> {
     for (const [id, counters] of progress) {
-      await counters.flush(db).catch((error: unknown) => log.warn({ err: error, destination: id }, 'cannot record delivery progress'));
+      await counters.flush().catch((error: unknown) => log.warn({ err: error, destination: id }, 'cannot record delivery progress'));
     }
     await pauseFailingDestinations();
     const rows: DestinationRow[] = await db.query(
@@ -91,13 +118,20 @@ export async function startDeliverySupervisor(options: DeliveryOptions): Promise
         const consumer = await startDestinationConsumer({
           model: current.model,
           topology: options.topology,
-          db,
-          destination: { id, filter: destinationFilterOf(row) },
-          send: createWebhookSender({ id, url: row.url, signingSecret: row.signingSecret }, { timeoutMs: options.timeoutMs }),
-          wakeUps: current.wakeUps,
-          progress: progressOf(id),
-          settings: options.settings,
-          observe: options.observe,
+          prefetch: options.settings.prefetch,
+          stopGraceMs: options.settings.stopGraceMs,
+          dispatch: {
+            destination: { id, filter: destinationFilterOf(row) },
+            send: createWebhookSender({ id, url: row.url, signingSecret: row.signingSecret }, { timeoutMs: options.timeoutMs, allowPrivateNetworks: options.allowPrivateNetworks }),
+            backlog: createBacklogStore(db, id),
+            wakeUps: current.wakeUps,
+            // the receiver's health outlives the consumer: a restarted one still sends only probes to a receiver that is down
+            gate: createReceiverGate(healthOf(id), options.settings.receiver),
+            progress: progressOf(id),
+            settings: options.settings,
+            observe: options.observe,
+            log,
+          },
           log,
         });
         consumers.set(id, { consumer, version: versionOf(row) });
@@ -106,6 +140,40 @@ export async function startDeliverySupervisor(options: DeliveryOptions): Promise
       }
     }
     for (const { consumer } of consumers.values()) consumer.sweep();
+    await reportStatuses(current.model);
+  }
+
+  /**
+   * What the destinations this worker delivers look like: written to their rows when it changed
+   * (one UPDATE per change, not per event), and handed to the metrics with each queue's depth.
+   * Only a consumer that has had messages is the active one and knows its receiver.
+   */
+  async function reportStatuses(model: ChannelModel): Promise<void> {
+    const statuses: DestinationStatus[] = [];
+    for (const [id, { consumer }] of consumers) {
+      if (!consumer.isActive()) continue;
+      const status = destinationStatus(id, healthOf(id).health, consumer.oldestWaitingAt(), await queueDepth(model, id));
+      statuses.push(status);
+      const row = [status.receiverDownSince, status.nextProbeAt, status.oldestWaitingAt];
+      if (written.get(id) === JSON.stringify(row)) continue;
+      await db.query('UPDATE destinations SET receiver_down_since = $2, next_probe_at = $3, oldest_waiting_at = $4 WHERE id = $1', [id, ...row]);
+      written.set(id, JSON.stringify(row));
+    }
+    options.report?.(statuses);
+  }
+
+  async function queueDepth(model: ChannelModel, id: string): Promise<number | null> {
+    try {
+      const channel = await (depthChannel ??= model.createChannel().then((created) => {
+        created.on('error', () => {});
+        created.on('close', () => (depthChannel = undefined));
+        return created;
+      }));
+      return (await channel.checkQueue(destinationQueueName(options.topology, id))).messageCount;
+    } catch {
+      depthChannel = undefined;
+      return null;
+    }
   }
 
   /** The circuit breaker: delivering to a receiver that has failed for a day helps no one; its queue and backlog wait. */
@@ -144,7 +212,7 @@ export async function startDeliverySupervisor(options: DeliveryOptions): Promise
       await refreshing;
       await Promise.all([...consumers.values()].map((running) => running.consumer.stop()));
       consumers.clear();
-      for (const counters of progress.values()) await counters.flush(db).catch(() => {});
+      for (const counters of progress.values()) await counters.flush().catch(() => {});
       await connection.close();
     },
   };

@@ -2,6 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { StoredEventMessage } from '@argus/shared';
 import { Webhook } from 'standardwebhooks';
+import { fetch } from 'undici';
+import { createGuardedAgent } from './guarded-agent.js';
 import { createWebhookSender, webhookId } from './webhook.js';
 
 const event: StoredEventMessage = {
@@ -42,11 +44,11 @@ describe('webhook sender', () => {
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
   beforeEach(() => (received.length = 0));
 
-  const send = (timeoutMs = 2000) => createWebhookSender({ id: 'd1', url, signingSecret: secret }, { timeoutMs })(event);
+  const send = (timeoutMs = 2000, allowPrivateNetworks = true) => createWebhookSender({ id: 'd1', url, signingSecret: secret }, { timeoutMs, allowPrivateNetworks })(event);
 
   it('posts a Standard Webhooks request that the reference verifier accepts', async () => {
     handle = (_req, res) => res.writeHead(204).end();
-    expect(await send()).toEqual({ kind: 'delivered', status: 204 });
+    expect(await send()).toEqual({ kind: 'delivered', status: 204, durationMs: expect.any(Number) });
     const [request] = received;
     expect(request!.headers['webhook-id']).toBe(webhookId('d1', event.id));
     expect(new Webhook(secret).verify(request!.body, request!.headers)).toEqual({ type: 'event.stored', timestamp: event.timestamp, data: event });
@@ -60,7 +62,7 @@ describe('webhook sender', () => {
     expect((failed as { error: string }).error.length).toBeLessThan(400);
 
     handle = (_req, res) => res.writeHead(410, { 'Argus-No-Retry': 'true' }).end('gone');
-    expect(await send()).toEqual({ kind: 'failed', status: 410, error: 'HTTP 410: gone', noRetry: true });
+    expect(await send()).toEqual({ kind: 'failed', status: 410, error: 'HTTP 410: gone', noRetry: true, durationMs: expect.any(Number) });
 
     handle = (_req, res) => res.writeHead(302, { Location: 'http://127.0.0.1:9/elsewhere' }).end();
     expect(await send()).toMatchObject({ kind: 'failed', status: 302, noRetry: false });
@@ -68,8 +70,26 @@ describe('webhook sender', () => {
 
   it('fails without a status when no answer comes in time or the receiver hangs up', async () => {
     handle = () => {};
-    expect(await send(100)).toEqual({ kind: 'failed', status: null, error: 'no answer within 100 ms', noRetry: false });
+    expect(await send(100)).toEqual({ kind: 'failed', status: null, error: 'no answer within 100 ms', noRetry: false, durationMs: expect.any(Number) });
     handle = (req) => req.socket.destroy();
     expect(await send()).toMatchObject({ kind: 'failed', status: null, noRetry: false });
+  });
+
+  it('refuses a receiver on a loopback address when private networks are not allowed, sending nothing', async () => {
+    handle = (_req, res) => res.writeHead(204).end();
+    const failed = await send(2000, false);
+    expect(failed).toMatchObject({ kind: 'failed', status: null, noRetry: false });
+    expect((failed as { error: string }).error).toMatch(/^refused address: 127\.0\.0\.1 is a loopback or private address/);
+    expect(received).toEqual([]);
+  });
+
+  it('checks the address a name resolves to when connecting, so that DNS cannot lead past the rule', async () => {
+    handle = (_req, res) => res.writeHead(204).end();
+    const byName = url.replace('127.0.0.1', 'localhost');
+    const refused = await fetch(byName, { method: 'POST', dispatcher: createGuardedAgent({ allowPrivateNetworks: false }) }).catch((error: unknown) => error);
+    expect(((refused as Error).cause as Error).message).toMatch(/^refused address for localhost: (127\.0\.0\.1|::1) is a loopback/);
+    expect(received).toEqual([]);
+    const allowed = await fetch(byName, { method: 'POST', dispatcher: createGuardedAgent({ allowPrivateNetworks: true }) });
+    expect(allowed.status).toBe(204);
   });
 });

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
-import type { StoredEventMessage } from '@argus/shared';
+import { refusedUrl, type StoredEventMessage } from '@argus/shared';
 import { Webhook } from 'standardwebhooks';
+import { fetch, type Response } from 'undici';
+import { createGuardedAgent } from './guarded-agent.js';
 
 /** What one attempt to deliver an event came to. `status` is null when no HTTP answer came (network, timeout). */
 export type DeliveryOutcome =
-  | { kind: 'delivered'; status: number }
-  | { kind: 'failed'; status: number | null; error: string; noRetry: boolean };
+  | { kind: 'delivered'; status: number; durationMs: number }
+  | { kind: 'failed'; status: number | null; error: string; noRetry: boolean; durationMs: number };
 
 export type FailedDelivery = Extract<DeliveryOutcome, { kind: 'failed' }>;
 
@@ -34,15 +36,23 @@ const webhookBody = (event: StoredEventMessage): string => JSON.stringify({ type
  * `id.timestamp.body` with the destination's secret). 2xx is delivered; anything else, a network
  * error or the timeout is a failure, final when the receiver answers `Argus-No-Retry: true`.
  * Redirects are not followed: a receiver that moved must be told by changing the destination.
+ * An address the destination rule refuses (see `refusedUrl`), named in the URL or resolved from
+ * it, is a failed attempt that says why, and no request is sent.
  */
-export function createWebhookSender(target: WebhookTarget, options: { timeoutMs: number }): SendWebhook {
+export function createWebhookSender(target: WebhookTarget, options: { timeoutMs: number; allowPrivateNetworks: boolean }): SendWebhook {
   const signer = new Webhook(target.signingSecret);
+  const dispatcher = createGuardedAgent(options);
+  const refusedTarget = refusedUrl(target.url, options);
   return async (event) => {
     const id = webhookId(target.id, event.id);
     const body = webhookBody(event);
     const sentAt = new Date();
+    const started = performance.now();
+    const durationMs = () => Math.round(performance.now() - started);
+    if (refusedTarget) return { kind: 'failed', status: null, error: `refused address: ${refusedTarget}`, noRetry: false, durationMs: 0 };
     try {
       const response = await fetch(target.url, {
+        dispatcher,
         method: 'POST',
         redirect: 'manual',
         signal: AbortSignal.timeout(options.timeoutMs),
@@ -57,12 +67,13 @@ export function createWebhookSender(target: WebhookTarget, options: { timeoutMs:
       });
       if (response.status >= 200 && response.status < 300) {
         await response.body?.cancel();
-        return { kind: 'delivered', status: response.status };
+        return { kind: 'delivered', status: response.status, durationMs: durationMs() };
       }
       const noRetry = response.status >= 400 && response.headers.get('argus-no-retry')?.trim().toLowerCase() === 'true';
-      return { kind: 'failed', status: response.status, error: `HTTP ${response.status}: ${await startOf(response)}`.trim(), noRetry };
+      const error = `HTTP ${response.status}: ${await startOf(response)}`.trim();
+      return { kind: 'failed', status: response.status, error, noRetry, durationMs: durationMs() };
     } catch (error) {
-      return { kind: 'failed', status: null, error: describeNetworkError(error, options.timeoutMs), noRetry: false };
+      return { kind: 'failed', status: null, error: describeNetworkError(error, options.timeoutMs), noRetry: false, durationMs: durationMs() };
     }
   };
 }
