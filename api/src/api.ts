@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import helmet from 'helmet';
 import type { AddressInfo } from 'node:net';
-import { createDataSource, createSchemaCompiler, topologyFor, type Logger } from '@argus/shared';
+import { createDataSource, createOffThreadSchemaCompiler, topologyFor, type Logger } from '@argus/shared';
 import { buildApp } from './app.js';
 import { createAuthenticator } from './auth.js';
 import type { ApiConfig } from './config.js';
@@ -38,6 +38,9 @@ export function createApi(config: ApiConfig, log: Logger): ApiProcess {
       });
       stops.push(() => publisher.close());
 
+      const schemaCompiler = createOffThreadSchemaCompiler({ budgetMs: config.SCHEMA_COMPILE_BUDGET_MS });
+      stops.push(() => schemaCompiler.close());
+
       const sendError = createErrorSender({ log, retryAfterSeconds: config.RETRY_AFTER_SECONDS });
       const authenticate = createAuthenticator(config.JWT_SECRET, revocations.isRevoked);
       const metrics = createApiMetrics();
@@ -48,7 +51,7 @@ export function createApi(config: ApiConfig, log: Logger): ApiProcess {
         brokerReady: () => publisher.isReady(),
         readyTimeoutMs: config.READY_TIMEOUT_MS,
         metrics: metrics.registry,
-        schemaCompiler: createSchemaCompiler(),
+        schemaCompiler,
         maxSchemaBytes: config.MAX_SCHEMA_BYTES,
         broker: publisher,
         topology,

@@ -2,7 +2,7 @@ import express, { type Express } from 'express';
 import type { Topology } from '@argus/shared';
 import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
-import type { SchemaCompiler } from '@argus/shared';
+import type { SchemaCheck } from '@argus/shared';
 import type { Authenticate } from './auth.js';
 import { assignRequestId, errorMiddleware, routeNotFound, type SendError } from './errors.js';
 import type { Publisher } from './publisher.js';
@@ -20,7 +20,7 @@ export type AppDependencies = {
   brokerReady: () => boolean;
   readyTimeoutMs: number;
   metrics: Registry;
-  schemaCompiler: SchemaCompiler;
+  schemaCompiler: SchemaCheck;
   maxSchemaBytes: number;
   /** Declares destination queues and publishes replays. */
   broker: Pick<Publisher, 'withChannel'>;

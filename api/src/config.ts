@@ -13,6 +13,12 @@ export const apiConfigShape = {
   MAX_BATCH_EVENTS: int().positive().default(500),
   /** Largest body of POST /schemas/…: a schema is compiled as it arrives, and ajv's work grows with its size. */
   MAX_SCHEMA_BYTES: int().positive().default(256 * 1024),
+  /**
+   * Longest a schema may take to compile (on a thread of its own, so the api keeps answering
+   * meanwhile); a slower one is refused. Ordinary schemas take milliseconds; what takes longer is
+   * built to be costly (thousands of large patterns), and the worker would pay it too.
+   */
+  SCHEMA_COMPILE_BUDGET_MS: int().positive().default(1000),
   PUBLISH_CONFIRM_TIMEOUT_MS: int().positive().default(5000),
   /** Requests awaiting the broker's confirm beyond which new ones get 503 instead of piling up memory. */
   MAX_IN_FLIGHT_PUBLISHES: int().positive().default(20_000),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { InvalidEventSchema, UnknownApplication, UnknownEventSchema, UnknownFilterApplication, type Logger } from '@argus/shared';
+import { InvalidEventSchema, SchemaTooComplex, UnknownApplication, UnknownEventSchema, UnknownFilterApplication, type Logger } from '@argus/shared';
 import type { ZodError } from 'zod';
 import { PublishRefused } from './publisher.js';
 
@@ -81,6 +81,7 @@ function toApiError(error: unknown, retryAfterSeconds: number): ApiError | undef
   if (error instanceof ApiError) return error;
   if (error instanceof PublishRefused) return serviceUnavailable(`broker_${error.reason}`, error.message, retryAfterSeconds);
   if (error instanceof InvalidEventSchema) return badRequest('invalid_schema', error.message, [{ path: 'schema', message: error.message }]);
+  if (error instanceof SchemaTooComplex) return badRequest('schema_too_complex', error.message, [{ path: 'schema', message: error.message }]);
   if (error instanceof UnknownEventSchema || error instanceof UnknownApplication) return notFound(error.message);
   if (isClientHttpError(error)) return new ApiError(error.status, bodyErrorCodes[error.type ?? ''] ?? 'bad_request', error.message);
   if (error instanceof UnknownFilterApplication) return badRequest('invalid_body', `filter.application_id: ${error.message}`, [{ path: 'filter.application_id', message: error.message }]);

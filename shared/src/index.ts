@@ -24,3 +24,4 @@ export * from './destinations/index.js';
 export { Destination, destinationStates, type DestinationState } from './entities/destination.js';
 export { DestinationDeadLetter } from './entities/destination-dead-letter.js';
 export { DeliveryBacklogEntry } from './entities/delivery-backlog.js';
+export * from './schema-registry/off-thread-compiler.js';
