@@ -10,6 +10,8 @@ import { destinationRoutes } from './routes/destinations.js';
 import { docsRoutes } from './routes/docs.js';
 import { eventSchemaRoutes } from './routes/event-schemas.js';
 import { eventRoutes } from './routes/events.js';
+import { methodNotAllowed } from './method-not-allowed.js';
+import { buildOpenApiDocument } from './openapi.js';
 import { operationRoutes } from './routes/operations.js';
 import { sessionRoutes } from './routes/sessions.js';
 
@@ -42,7 +44,9 @@ export function buildApp(deps: AppDependencies): Express {
   app.use(sessionRoutes(deps));
   app.use(eventSchemaRoutes(deps));
   app.use(destinationRoutes(deps));
-  app.use(docsRoutes());
+  const document = buildOpenApiDocument();
+  app.use(docsRoutes(document));
+  app.use(methodNotAllowed(document));
   app.use(routeNotFound);
   app.use(errorMiddleware(deps.sendError));
   return app;

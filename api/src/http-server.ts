@@ -1,4 +1,4 @@
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import type { ApiConfig } from './config.js';
 
 export type HttpServer = { server: Server; close(): Promise<void> };
@@ -16,7 +16,10 @@ export function createHttpServer(config: ApiConfig, listener: RequestListener): 
       // node checks those timeouts every 30 s by default: a socket would outlive its timeout by that much
       connectionsCheckingInterval: Math.min(1000, config.HTTP_HEADERS_TIMEOUT_MS),
     },
-    listener,
+    (req, res) => {
+      toOriginForm(req);
+      listener(req, res);
+    },
   );
   server.timeout = config.HTTP_IDLE_TIMEOUT_MS;
   server.maxConnections = config.MAX_CONNECTIONS;
@@ -45,4 +48,18 @@ export function createHttpServer(config: ApiConfig, listener: RequestListener): 
       });
     },
   };
+}
+
+/**
+ * HTTP/1.1 servers must accept a request line in absolute form (`POST http://host/events`), which
+ * proxies send; routing reads the path, so keep only that (and the query).
+ */
+function toOriginForm(req: IncomingMessage): void {
+  if (!req.url || req.url.startsWith('/')) return;
+  try {
+    const url = new URL(req.url);
+    if (url.protocol === 'http:' || url.protocol === 'https:') req.url = `${url.pathname}${url.search}`;
+  } catch {
+    // not a URL: routing answers it as the path it is
+  }
 }

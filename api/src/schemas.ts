@@ -15,6 +15,7 @@ export const timestampParameter = z
   .string()
   .regex(timestampPattern, 'must be ISO 8601 (2023-01-01T09:15:27Z) or 2023-01-01 09:15:27.243860')
   .refine(isCalendarDate, 'is not a real date and time')
+  .refine(isOffsetInRange, 'has a UTC offset beyond ±15:59, which PostgreSQL cannot read')
   .transform((text) => {
     const iso = text.replace(' ', 'T');
     return timestampPattern.exec(text)?.[8] ? iso : `${iso}Z`;
@@ -27,6 +28,11 @@ function isCalendarDate(text: string): boolean {
   date.setUTCFullYear(year!, month! - 1, day!);
   // PostgreSQL has no year 0; 2023-02-30 rolls over to March in a Date, and so fails the comparison
   return year! >= 1 && date.getUTCMonth() === month! - 1 && date.getUTCDate() === day && hour! < 24 && minute! < 60 && second! < 60;
+}
+
+function isOffsetInRange(text: string): boolean {
+  const [, sign, hours, minutes] = /([+-])(\d{2}):?(\d{2})$/.exec(timestampPattern.exec(text)?.[8] ?? '') ?? [];
+  return sign === undefined || (Number(hours) < 16 && Number(minutes) < 60);
 }
 
 const pageFilters = {
@@ -129,9 +135,8 @@ export const errorBodySchema = z
       details: z.array(z.object({ path: z.string().optional(), message: z.string() })).optional(),
     }),
   })
-  .openapi('Error', {
-    example: { error: { code: 'invalid_parameter', message: 'limit: Too big: expected number to be <=1000', request_id: '9b2e…', details: [{ path: 'limit', message: 'Too big: expected number to be <=1000' }] } },
-  });
+  // no example here: each answer gets its own (see errorResponse and openapi.ts)
+  .openapi('Error');
 
 export const incomingEventExample = {
   session_id: 'e2085be5-9137-4e4e-80b5-f1ffddc25423',

@@ -128,7 +128,7 @@ function versionBody(schema: EventSchema) {
 const schemaErrorResponses = {
   400: errorResponse('a parameter or the body is invalid; the message and `details` name it'),
   403: errorResponse('the token lacks the `schema` scope, or `application_id` names another application without the `admin` scope'),
-  404: errorResponse('no such kind, version or application'),
+  404: errorResponse('no such kind, version or application', { code: 'not_found', message: 'no version 2 of the schema for "purchase" / "checkout"' }),
   ...authenticatedErrorResponses,
 };
 
@@ -166,8 +166,9 @@ export const describeEventSchemaRoutes: Describe = (registry) => {
       400: errorResponse(
         "the body is not JSON, not `{schema, activate?}`, the schema does not compile (`invalid_schema`, with ajv's message), " +
           'or takes longer than `SCHEMA_COMPILE_BUDGET_MS` to compile (`schema_too_complex`)',
+        { code: 'invalid_schema', message: 'schema is invalid: data/type must be equal to one of the allowed values' },
       ),
-      413: errorResponse('the body is over `MAX_SCHEMA_BYTES` (`body_too_large`, naming the limit)'),
+      413: errorResponse('the body is over `MAX_SCHEMA_BYTES`', { code: 'body_too_large', message: "a schema's body may have at most 262144 bytes (MAX_SCHEMA_BYTES)" }),
       415: errorResponse('not application/json'),
     },
   });
