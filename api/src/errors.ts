@@ -4,6 +4,7 @@ import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { InvalidEventSchema, SchemaTooComplex, UnknownApplication, UnknownEventSchema, UnknownFilterApplication, type Logger } from '@argus/shared';
 import type { ZodError } from 'zod';
 import { PublishRefused } from './publisher.js';
+import { createRefusalLog } from './refusal-log.js';
 
 export type ErrorDetail = { path?: string; message: string };
 
@@ -51,10 +52,11 @@ export type SendError = (res: ServerResponse, error: unknown, requestId: string)
  */
 export function createErrorSender(options: { log: Logger; retryAfterSeconds: number }): SendError {
   const { log, retryAfterSeconds } = options;
+  const logRefusal = createRefusalLog(log);
   return (res, error, requestId) => {
     const known = toApiError(error, retryAfterSeconds);
     if (!known) log.error({ err: error, requestId }, 'unexpected error');
-    else if (known.status >= 500) log.warn({ code: known.code, requestId }, known.message);
+    else if (known.status >= 500) logRefusal({ code: known.code, message: known.message, requestId });
     if (res.headersSent) {
       res.destroy();
       return;
