@@ -60,6 +60,8 @@ describe('the incompatibility report between two versions of a schema', () => {
     expect(changesOf(product, withProperties({ sku: { type: 'string', const: 'A-1' } }))).toEqual(['enum_narrowed data.sku']);
     expect(changesOf({ const: 1 }, { enum: [1, 2] })).toEqual([]);
     expect(changesOf({ enum: [{ a: 1, b: 2 }] }, { enum: [{ b: 2, a: 1 }] })).toEqual([]);
+    const withProto = (value: number) => JSON.parse(`{"enum": [{"__proto__": ${value}, "b": 2}]}`) as unknown;
+    expect(changesOf(withProto(1), withProto(2))).toEqual(['enum_narrowed data']);
   });
 
   it('compares enums of thousands of values in one pass, and names the first dropped ones only', () => {

@@ -146,13 +146,14 @@ const showSome = (values: unknown[]) =>
   values.slice(0, shownValues).map(show).join(', ') + (values.length > shownValues ? ` and ${values.length - shownValues} more` : '');
 
 /** JSON with object keys sorted: two values JSON Schema calls equal (`{"a":1,"b":2}`, `{"b":2,"a":1}`) get one text. */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
+const canonicalJson = (value: unknown): string => JSON.stringify(value, withSortedKeys);
+
+function withSortedKeys(_key: string, value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const keys = Object.keys(value);
+  if (keys.length < 2) return value;
+  // fromEntries defines each key: a `__proto__` key stays a key
+  return Object.fromEntries(keys.sort().map((key) => [key, (value as Record<string, unknown>)[key]]));
 }
 
 /** The JSON types of an enum's or a const's values: `{"enum": ["USD", "EUR"]}` accepted strings only. */
