@@ -151,6 +151,18 @@ describe('hostile input', () => {
     }
   });
 
+  it("refuses a replay's time with an offset PostgreSQL cannot read as a 400, not a 500", async () => {
+    const { token: admin } = await stack.tokenFor('replays', ['admin']);
+    const call = (path: string, body: unknown) =>
+      fetch(`${stack.baseUrl}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${admin}` }, body: JSON.stringify(body) });
+    const created = await call('/destinations', { name: 'offsets', url: 'https://crm.example.com/argus' });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const replay = await call(`/destinations/${id}/replay`, { from: '2023-01-01T00:00:00+16:00' });
+    expect(replay.status).toBe(400);
+    expect(((await replay.json()) as { error: { details: { path: string }[] } }).error.details.map((detail) => detail.path)).toEqual(['from']);
+  });
+
   it('answers a method a path does not take with 405 and the methods it does take in Allow', async () => {
     for (const [method, path, allow] of [
       ['PUT', '/events', 'GET, HEAD, POST'],

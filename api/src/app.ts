@@ -5,13 +5,13 @@ import type { DataSource } from 'typeorm';
 import type { SchemaCheck } from '@argus/shared';
 import type { Authenticate } from './auth.js';
 import { assignRequestId, errorMiddleware, routeNotFound, type SendError } from './errors.js';
+import { methodNotAllowed } from './method-not-allowed.js';
+import { buildOpenApiDocument } from './openapi.js';
 import type { Publisher } from './publisher.js';
 import { destinationRoutes } from './routes/destinations.js';
 import { docsRoutes } from './routes/docs.js';
 import { eventSchemaRoutes } from './routes/event-schemas.js';
 import { eventRoutes } from './routes/events.js';
-import { methodNotAllowed } from './method-not-allowed.js';
-import { buildOpenApiDocument } from './openapi.js';
 import { operationRoutes } from './routes/operations.js';
 import { sessionRoutes } from './routes/sessions.js';
 
