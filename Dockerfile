@@ -7,7 +7,8 @@ COPY api/package.json api/
 COPY worker/package.json worker/
 COPY admin/package.json admin/
 COPY loadtest/package.json loadtest/
-RUN npm install --no-audit --no-fund
+COPY client/package.json client/
+RUN npm ci --no-audit --no-fund
 COPY . .
 RUN npx tsc -b && npm prune --omit=dev
 

@@ -13,8 +13,8 @@ help:
 	@echo "make migrate | runserver | runworker | runadmin  one step at a time"
 
 node_modules/.package-lock.json: package.json package-lock.json shared/package.json api/package.json worker/package.json admin/package.json loadtest/package.json client/package.json
-	@# npm install, not npm ci: npm 11 rejects its own lock file when optional platform packages are absent
-	npm install --no-audit --no-fund --loglevel=error
+	@# npm ci installs exactly the lock file, which lists every platform's optional packages: the tree stays clean
+	npm ci --no-audit --no-fund --loglevel=error
 
 install: node_modules/.package-lock.json
 

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Runs api, worker and admin together in the foreground; Ctrl-C (or any one of them exiting) stops all.
+# Ctrl-C is how one stops it: that exits 0, so make does not report "Error 130". Each process stops
+# once, whether it gets the terminal's SIGINT, this script's SIGTERM or both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,7 +13,7 @@ stop_all() {
   wait 2>/dev/null || true
 }
 trap stop_all EXIT
-trap 'stop_all; exit 130' INT TERM
+trap 'stop_all; exit 0' INT TERM
 
 node api/dist/main.js & pids+=($!)
 node worker/dist/main.js & pids+=($!)

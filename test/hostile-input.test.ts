@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import fc from 'fast-check';
 import { eventually } from '@argus/shared/testing';
 import { sampleEvent, startStack, type TestStack } from './support/stack.js';
@@ -140,6 +141,56 @@ describe('hostile input', () => {
       if (response.status === 200) expect(Array.isArray(body.events)).toBe(true);
       else expect([response.status, body.error?.code]).toEqual([400, 'invalid_parameter']);
     }
+  });
+
+  it('refuses __proto__ as a parameter like any other unknown one, on every read', async () => {
+    for (const path of ['/events', '/events/errors', '/sessions/e2085be5-9137-4e4e-80b5-f1ffddc25423/events', '/schemas']) {
+      const response = await fetch(`${stack.baseUrl}${path}?__proto__=1`, { headers: { Authorization: `Bearer ${token}` } });
+      const body = (await response.json()) as { error?: { code: string; details?: { path: string }[] } };
+      expect([path, response.status, body.error?.details?.map((detail) => detail.path)]).toEqual([path, 400, ['__proto__']]);
+    }
+  });
+
+  it("refuses a replay's time with an offset PostgreSQL cannot read as a 400, not a 500", async () => {
+    const { token: admin } = await stack.tokenFor('replays', ['admin']);
+    const call = (path: string, body: unknown) =>
+      fetch(`${stack.baseUrl}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${admin}` }, body: JSON.stringify(body) });
+    const created = await call('/destinations', { name: 'offsets', url: 'https://crm.example.com/argus' });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const replay = await call(`/destinations/${id}/replay`, { from: '2023-01-01T00:00:00+16:00' });
+    expect(replay.status).toBe(400);
+    expect(((await replay.json()) as { error: { details: { path: string }[] } }).error.details.map((detail) => detail.path)).toEqual(['from']);
+  });
+
+  it('answers a method a path does not take with 405 and the methods it does take in Allow', async () => {
+    for (const [method, path, allow] of [
+      ['PUT', '/events', 'GET, HEAD, POST'],
+      ['DELETE', '/events/6f1c3c1e-5b7a-4d2e-8f3a-2b1c0d9e8f7a', 'GET, HEAD'],
+      ['PATCH', '/schemas/purchase/checkout', 'GET, HEAD, POST'],
+    ] as const) {
+      const response = await fetch(`${stack.baseUrl}${path}`, { method, headers: { Authorization: `Bearer ${token}` } });
+      const body = (await response.json()) as { error: { code: string } };
+      expect([method, path, response.status, response.headers.get('allow'), body.error.code]).toEqual([method, path, 405, allow, 'method_not_allowed']);
+    }
+    expect((await fetch(`${stack.baseUrl}/nowhere`, { method: 'PUT' })).status).toBe(404);
+  });
+
+  it('takes a request line in absolute form, as proxies send it', async () => {
+    const { host } = new URL(stack.baseUrl);
+    const body = JSON.stringify(sampleEvent());
+    const answer = await new Promise<string>((resolve, reject) => {
+      let text = '';
+      const socket = connect(Number(new URL(stack.baseUrl).port), '127.0.0.1', () =>
+        socket.write(
+          `POST http://${host}/events HTTP/1.1\r\nHost: ${host}\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\n` +
+            `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+        ),
+      );
+      socket.on('data', (chunk) => (text += String(chunk))).on('end', () => resolve(text)).on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 202 /);
+    acceptedIds.push(...(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) as { ids: string[] }).ids);
   });
 
   it('stores every accepted event, valid or not, and pollutes no prototype', async () => {

@@ -1,6 +1,7 @@
+import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import amqp from 'amqplib';
-import { decodeIngestMessage, revokeToken, signToken } from '@argus/shared';
+import { createLogger, decodeIngestMessage, revokeToken, signToken } from '@argus/shared';
 import { eventually, testSecret } from '@argus/shared/testing';
 import { sampleEvent, startStack, type TestStack } from './support/stack.js';
 
@@ -110,9 +111,16 @@ describe('POST /events (api alone, against the real broker)', () => {
 
 describe('POST /events when the broker is unreachable', () => {
   let stack: TestStack;
+  let logged = '';
   beforeAll(async () => {
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        logged += String(chunk);
+        done();
+      },
+    });
     // nothing listens on port 1: every connection attempt fails at once
-    stack = await startStack({ AMQP_URL: 'amqp://guest:guest@127.0.0.1:1', BROKER_STARTUP_WAIT_MS: '100' });
+    stack = await startStack({ AMQP_URL: 'amqp://guest:guest@127.0.0.1:1', BROKER_STARTUP_WAIT_MS: '100' }, { log: createLogger({ name: 'api', level: 'info', destination: sink }) });
   });
   afterAll(() => stack.stop());
 
@@ -125,6 +133,15 @@ describe('POST /events when the broker is unreachable', () => {
     expect(response!.headers.get('retry-after')).toBe('5');
     expect(((await response!.json()) as { error: { code: string } }).error.code).toBe('broker_unreachable');
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('logs the refusals as a rate, not one line per request', async () => {
+    const { token } = await stack.tokenFor('busy');
+    for (let i = 0; i < 200; i += 1) expect((await stack.post(sampleEvent(), { token })).status).toBe(503);
+    const refusalLines = logged.split('\n').filter((line) => line.includes('broker_unreachable'));
+    // one line per refused request once made 576 lines in 31 s; now the first of the spell, then a count every 10 s
+    expect(refusalLines.length).toBeGreaterThanOrEqual(1);
+    expect(refusalLines.length).toBeLessThanOrEqual(3);
   });
 
   it('is alive (/health) but not ready (/ready: 503 naming the broker)', async () => {

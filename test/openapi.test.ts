@@ -48,6 +48,31 @@ describe('the OpenAPI document', () => {
     expect(Object.keys(post.responses).sort()).toEqual(['202', '400', '401', '403', '413', '415', '500', '503']);
     expect(document.components?.schemas?.StoredEvent).toMatchObject({ example: expect.any(Object) });
   });
+
+  it('gives every error answer an example whose code is one that status answers, not one example for all', () => {
+    type Answer = { content?: Record<string, { example?: { error: { code: string } } }> };
+    const examples = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.entries(item as Record<string, { responses: Record<string, Answer> }>).flatMap(([method, operation]) =>
+        Object.entries(operation.responses)
+          .filter(([status]) => Number(status) >= 400)
+          .map(([status, answer]) => ({ at: `${method.toUpperCase()} ${path} ${status}`, status, code: answer.content?.['application/json']?.example?.error.code })),
+      ),
+    );
+    const codeFits: Record<string, (code: string) => boolean> = {
+      400: (code) => code.startsWith('invalid_') || code === 'schema_too_complex',
+      401: (code) => code === 'unauthorized',
+      403: (code) => code === 'forbidden',
+      404: (code) => code === 'not_found',
+      413: (code) => code.endsWith('_too_large'),
+      415: (code) => code === 'unsupported_media_type',
+      500: (code) => code === 'internal_error',
+      503: (code) => code.startsWith('broker_'),
+    };
+    expect(examples.filter(({ status, code }) => code === undefined || !codeFits[status]?.(code))).toEqual([]);
+    expect(new Set(examples.map(({ code }) => code)).size).toBeGreaterThanOrEqual(8);
+    const post = Object.fromEntries(examples.filter(({ at }) => at.startsWith('POST /events ')).map(({ status, code }) => [status, code]));
+    expect(post).toMatchObject({ 400: 'invalid_json', 413: 'event_too_large', 503: 'broker_unreachable' });
+  });
 });
 
 describe('/openapi.json and Swagger UI at /docs', () => {

@@ -175,6 +175,12 @@ describe('reading events back: GET /events, /events/{id}, /sessions/{id}/events,
     await expectBadParameter('/events?cursor=garbage', 'cursor');
     await expectBadParameter('/events?data.=x', 'data.');
     await expectBadParameter('/events?from=0000-01-01T00:00:00Z', 'from');
+    // PostgreSQL refuses offsets of 16 hours or more: a 400, not its error as a 500
+    await expectBadParameter('/events?from=2023-01-01T00:00:00%2B16:00', 'from');
+    await expectBadParameter('/events?to=2023-01-01T00:00:00-99:00', 'to');
+    await expectBadParameter(`/events?cursor=${Buffer.from('{"t":"2023-01-01T00:00:00+16:00","i":"6f1c3c1e-5b7a-4d2e-8f3a-2b1c0d9e8f7a"}').toString('base64url')}`, 'cursor');
+    await expectBadParameter('/events?__proto__=1', '__proto__');
+    await expectBadParameter('/events?constructor=1', 'constructor');
     await expectBadParameter('/events?category=a%00b', 'category');
     await expectBadParameter('/events?data.email=a%00b', 'data.email');
     await expectBadParameter(`/events/errors?cursor=${Buffer.from('{"t":"2023-01-01T00:00:00Z","i":"99999999999999999999"}').toString('base64url')}`, 'cursor');

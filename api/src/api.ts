@@ -1,11 +1,12 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import helmet from 'helmet';
 import type { AddressInfo } from 'node:net';
-import { allowsPrivateNetworks, createDataSource, createSchemaCompiler, topologyFor, type Logger } from '@argus/shared';
+import { allowsPrivateNetworks, createDataSource, createOffThreadSchemaCompiler, topologyFor, type Logger } from '@argus/shared';
 import { buildApp } from './app.js';
 import { createAuthenticator } from './auth.js';
 import type { ApiConfig } from './config.js';
 import { createErrorSender } from './errors.js';
+import { createHttpServer } from './http-server.js';
 import { createIngestHandler } from './ingest/ingest-handler.js';
 import { createApiMetrics } from './metrics.js';
 import { startPublisher } from './publisher.js';
@@ -38,6 +39,9 @@ export function createApi(config: ApiConfig, log: Logger): ApiProcess {
       });
       stops.push(() => publisher.close());
 
+      const schemaCompiler = createOffThreadSchemaCompiler({ budgetMs: config.SCHEMA_COMPILE_BUDGET_MS });
+      stops.push(() => schemaCompiler.close());
+
       const sendError = createErrorSender({ log, retryAfterSeconds: config.RETRY_AFTER_SECONDS });
       const authenticate = createAuthenticator(config.JWT_SECRET, revocations.isRevoked);
       const metrics = createApiMetrics();
@@ -48,7 +52,7 @@ export function createApi(config: ApiConfig, log: Logger): ApiProcess {
         brokerReady: () => publisher.isReady(),
         readyTimeoutMs: config.READY_TIMEOUT_MS,
         metrics: metrics.registry,
-        schemaCompiler: createSchemaCompiler(),
+        schemaCompiler,
         maxSchemaBytes: config.MAX_SCHEMA_BYTES,
         broker: publisher,
         topology,
@@ -63,7 +67,7 @@ export function createApi(config: ApiConfig, log: Logger): ApiProcess {
       });
       // helmet here rather than in express: the ingest fast path gets the same headers
       const securityHeaders = helmet();
-      const http = createServer((req, res) => {
+      const http = createHttpServer(config, (req, res) => {
         const fastPath = isIngest(req);
         metrics.countResponse(req, res, fastPath ? '/events' : undefined);
         securityHeaders(req, res, () => {
@@ -72,11 +76,11 @@ export function createApi(config: ApiConfig, log: Logger): ApiProcess {
         });
       });
       await new Promise<void>((resolve, reject) => {
-        http.once('error', reject);
-        http.listen(config.PORT, config.HOST, resolve);
+        http.server.once('error', reject);
+        http.server.listen(config.PORT, config.HOST, resolve);
       });
-      stops.push(() => closeServer(http));
-      const address = http.address() as AddressInfo;
+      stops.push(() => http.close());
+      const address = http.server.address() as AddressInfo;
       log.info({ port: address.port }, 'api listening');
       return address;
     },
@@ -90,8 +94,4 @@ export function createApi(config: ApiConfig, log: Logger): ApiProcess {
 
 function isIngest(req: IncomingMessage): boolean {
   return req.method === 'POST' && (req.url === '/events' || req.url?.startsWith('/events?') === true);
-}
-
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
 }

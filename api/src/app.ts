@@ -2,9 +2,11 @@ import express, { type Express } from 'express';
 import type { Topology } from '@argus/shared';
 import type { Registry } from 'prom-client';
 import type { DataSource } from 'typeorm';
-import type { SchemaCompiler } from '@argus/shared';
+import type { SchemaCheck } from '@argus/shared';
 import type { Authenticate } from './auth.js';
 import { assignRequestId, errorMiddleware, routeNotFound, type SendError } from './errors.js';
+import { methodNotAllowed } from './method-not-allowed.js';
+import { buildOpenApiDocument } from './openapi.js';
 import type { Publisher } from './publisher.js';
 import { destinationRoutes } from './routes/destinations.js';
 import { docsRoutes } from './routes/docs.js';
@@ -20,7 +22,7 @@ export type AppDependencies = {
   brokerReady: () => boolean;
   readyTimeoutMs: number;
   metrics: Registry;
-  schemaCompiler: SchemaCompiler;
+  schemaCompiler: SchemaCheck;
   maxSchemaBytes: number;
   /** Declares destination queues and publishes replays. */
   broker: Pick<Publisher, 'withChannel'>;
@@ -44,7 +46,9 @@ export function buildApp(deps: AppDependencies): Express {
   app.use(sessionRoutes(deps));
   app.use(eventSchemaRoutes(deps));
   app.use(destinationRoutes(deps));
-  app.use(docsRoutes());
+  const document = buildOpenApiDocument();
+  app.use(docsRoutes(document));
+  app.use(methodNotAllowed(document));
   app.use(routeNotFound);
   app.use(errorMiddleware(deps.sendError));
   return app;

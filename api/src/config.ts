@@ -14,6 +14,25 @@ export const apiConfigShape = {
   MAX_BATCH_EVENTS: int().positive().default(500),
   /** Largest body of POST /schemas/…: a schema is compiled as it arrives, and ajv's work grows with its size. */
   MAX_SCHEMA_BYTES: int().positive().default(256 * 1024),
+  /**
+   * Longest a schema may take to compile (on a thread of its own, so the api keeps answering
+   * meanwhile); a slower one is refused. Ordinary schemas take milliseconds; what takes longer is
+   * built to be costly (thousands of large patterns), and the worker would pay it too.
+   */
+  SCHEMA_COMPILE_BUDGET_MS: int().positive().default(1000),
+  /**
+   * Connections: every socket costs a file descriptor, and a client that opens them and sends
+   * nothing must not run the process out of them. Full headers must arrive within
+   * HTTP_HEADERS_TIMEOUT_MS (a socket that sends nothing included) and the whole request within
+   * HTTP_REQUEST_TIMEOUT_MS, else 408 and closed; a kept-alive socket is closed after
+   * HTTP_KEEP_ALIVE_TIMEOUT_MS between requests, any socket after HTTP_IDLE_TIMEOUT_MS with no
+   * byte either way (longer than any answer takes); beyond MAX_CONNECTIONS new ones are closed at once.
+   */
+  HTTP_HEADERS_TIMEOUT_MS: int().positive().default(10_000),
+  HTTP_REQUEST_TIMEOUT_MS: int().positive().default(30_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: int().positive().default(5000),
+  HTTP_IDLE_TIMEOUT_MS: int().positive().default(60_000),
+  MAX_CONNECTIONS: int().positive().default(5000),
   PUBLISH_CONFIRM_TIMEOUT_MS: int().positive().default(5000),
   /** Requests awaiting the broker's confirm beyond which new ones get 503 instead of piling up memory. */
   MAX_IN_FLIGHT_PUBLISHES: int().positive().default(20_000),

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { InvalidEventSchema, UnknownApplication, UnknownEventSchema, UnknownFilterApplication, type Logger } from '@argus/shared';
+import { InvalidEventSchema, SchemaTooComplex, UnknownApplication, UnknownEventSchema, UnknownFilterApplication, type Logger } from '@argus/shared';
 import type { ZodError } from 'zod';
 import { PublishRefused } from './publisher.js';
+import { createRefusalLog } from './refusal-log.js';
 
 export type ErrorDetail = { path?: string; message: string };
 
@@ -51,10 +52,11 @@ export type SendError = (res: ServerResponse, error: unknown, requestId: string)
  */
 export function createErrorSender(options: { log: Logger; retryAfterSeconds: number }): SendError {
   const { log, retryAfterSeconds } = options;
+  const logRefusal = createRefusalLog(log);
   return (res, error, requestId) => {
     const known = toApiError(error, retryAfterSeconds);
     if (!known) log.error({ err: error, requestId }, 'unexpected error');
-    else if (known.status >= 500) log.warn({ code: known.code, requestId }, known.message);
+    else if (known.status >= 500) logRefusal({ code: known.code, message: known.message, requestId });
     if (res.headersSent) {
       res.destroy();
       return;
@@ -81,6 +83,7 @@ function toApiError(error: unknown, retryAfterSeconds: number): ApiError | undef
   if (error instanceof ApiError) return error;
   if (error instanceof PublishRefused) return serviceUnavailable(`broker_${error.reason}`, error.message, retryAfterSeconds);
   if (error instanceof InvalidEventSchema) return badRequest('invalid_schema', error.message, [{ path: 'schema', message: error.message }]);
+  if (error instanceof SchemaTooComplex) return badRequest('schema_too_complex', error.message, [{ path: 'schema', message: error.message }]);
   if (error instanceof UnknownEventSchema || error instanceof UnknownApplication) return notFound(error.message);
   if (isClientHttpError(error)) return new ApiError(error.status, bodyErrorCodes[error.type ?? ''] ?? 'bad_request', error.message);
   if (error instanceof UnknownFilterApplication) return badRequest('invalid_body', `filter.application_id: ${error.message}`, [{ path: 'filter.application_id', message: error.message }]);

@@ -1,5 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
-import type { Describe } from './routes/read-access.js';
+import { errorExample, type Describe } from './routes/read-access.js';
 import { describeEventSchemaRoutes } from './routes/event-schemas.js';
 import { describeDestinationRoutes } from './routes/destinations.js';
 import { describeEventRoutes } from './routes/events.js';
@@ -25,7 +25,7 @@ export function buildOpenApiDocument() {
     summary: 'This document (Swagger UI at /docs)',
     responses: { 200: { description: 'OpenAPI 3 document', content: { 'application/json': { schema: { type: 'object' } } } } },
   });
-  return new OpenApiGeneratorV3(registry.definitions).generateDocument({
+  const document = new OpenApiGeneratorV3(registry.definitions).generateDocument({
     openapi: '3.0.3',
     info: {
       title: 'Argus',
@@ -40,4 +40,31 @@ export function buildOpenApiDocument() {
       { name: 'operations', description: 'liveness, readiness, metrics' },
     ],
   });
+  withErrorExamples(document);
+  return document;
+}
+
+/** What each status usually answers, for the error answers a route gives no example of its own. */
+const usualErrors: Record<string, { code: string; message: string }> = {
+  400: { code: 'invalid_parameter', message: 'limit: Too big: expected number to be <=1000' },
+  401: { code: 'unauthorized', message: 'missing Authorization header; send "Authorization: Bearer <token>"' },
+  403: { code: 'forbidden', message: 'this token lacks the "admin" scope' },
+  404: { code: 'not_found', message: 'no destination 0b6f1e2a-3c4d-4e5f-8a9b-0c1d2e3f4a5b' },
+  405: { code: 'method_not_allowed', message: 'PUT is not allowed on /events; use GET, HEAD, POST' },
+  413: { code: 'body_too_large', message: 'request body exceeds 1048576 bytes' },
+  415: { code: 'unsupported_media_type', message: 'Content-Type must be application/json' },
+  500: { code: 'internal_error', message: 'internal error; the request id identifies it in the logs' },
+  503: { code: 'broker_unreachable', message: 'the message broker is unreachable' },
+};
+
+function withErrorExamples(document: { paths?: object }): void {
+  type Answer = { content?: Record<string, { example?: unknown }> };
+  for (const item of Object.values(document.paths ?? {}) as Record<string, { responses?: Record<string, Answer> }>[]) {
+    for (const operation of Object.values(item)) {
+      for (const [status, answer] of Object.entries(operation.responses ?? {})) {
+        const json = answer.content?.['application/json'];
+        if (json && json.example === undefined && usualErrors[status]) json.example = errorExample(usualErrors[status]);
+      }
+    }
+  }
 }

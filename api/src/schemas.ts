@@ -117,9 +117,8 @@ export const errorBodySchema = z
       details: z.array(z.object({ path: z.string().optional(), message: z.string() })).optional(),
     }),
   })
-  .openapi('Error', {
-    example: { error: { code: 'invalid_parameter', message: 'limit: Too big: expected number to be <=1000', request_id: '9b2e…', details: [{ path: 'limit', message: 'Too big: expected number to be <=1000' }] } },
-  });
+  // no example here: each answer gets its own (see errorResponse and openapi.ts)
+  .openapi('Error');
 
 export const incomingEventExample = {
   session_id: 'e2085be5-9137-4e4e-80b5-f1ffddc25423',

@@ -28,3 +28,4 @@ export { Destination, destinationStates, type DestinationState } from './entitie
 export { DestinationDeadLetter } from './entities/destination-dead-letter.js';
 export { DeliveryBacklogEntry } from './entities/delivery-backlog.js';
 export { DeliveryAttempt } from './entities/delivery-attempt.js';
+export * from './schema-registry/off-thread-compiler.js';

@@ -5,7 +5,7 @@ export type ServiceProcess = { start(): Promise<unknown>; stop(): Promise<void> 
 
 /**
  * Runs one Argus process from its `main.ts`: parse config (an invalid one prints every problem and
- * exits 1), start, and on SIGTERM or SIGINT stop in order so in-flight work finishes first.
+ * exits 1), start, and on the first SIGTERM or SIGINT stop in order so in-flight work finishes first.
  */
 export async function runProcess<C extends { LOG_LEVEL: string }>(options: {
   name: string;
@@ -29,16 +29,21 @@ export async function runProcess<C extends { LOG_LEVEL: string }>(options: {
     await service.stop().catch(() => {});
     process.exit(1);
   }
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => {
-      log.info({ signal }, 'shutting down');
-      service.stop().then(
-        () => process.exit(0),
-        (error: unknown) => {
-          log.error({ err: error }, 'unclean shutdown');
-          process.exit(1);
-        },
-      );
-    });
-  }
+  // Ctrl-C in `make start` sends SIGINT to every process and the start script then sends SIGTERM:
+  // the first signal stops the service, later ones are ignored rather than exiting before it drained
+  let stopping = false;
+  const shutDown = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    service.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        log.error({ err: error }, 'unclean shutdown');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', shutDown);
+  process.on('SIGINT', shutDown);
 }

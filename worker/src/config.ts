@@ -21,8 +21,11 @@ export const workerConfigShape = {
    * stopped, its event kept as invalid with the reason, and the version suspended.
    */
   SCHEMA_CHECK_BUDGET_MS: int().positive().default(50),
-  /** How long compiling one schema version may take (once per version and worker). */
-  SCHEMA_COMPILE_BUDGET_MS: int().positive().default(2000),
+  /**
+   * The api refuses schemas that take longer than this to compile; the worker allows each version
+   * twice as long (once per version and worker), so that what the api accepted compiles on a busier worker too.
+   */
+  SCHEMA_COMPILE_BUDGET_MS: int().positive().default(1000),
   /** The heap of the thread that runs schema checks: a check that builds millions of error objects ends there. */
   SCHEMA_THREAD_MEMORY_MB: int().min(16).default(256),
   /** Reasons kept for one invalid event at most (the last one counts the rest), and the length of each. */

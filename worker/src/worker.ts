@@ -39,7 +39,7 @@ export function createWorker(config: WorkerConfig, log: Logger): WorkerProcess {
       schemaRefresh = await startSchemaRefresh({ db, catalog, intervalMs: config.SCHEMA_REFRESH_MS, log });
       schemaPool = createSchemaPool({
         budgetMs: config.SCHEMA_CHECK_BUDGET_MS,
-        compileBudgetMs: config.SCHEMA_COMPILE_BUDGET_MS,
+        compileBudgetMs: 2 * config.SCHEMA_COMPILE_BUDGET_MS,
         maxProblems: config.MAX_REASONS_PER_EVENT,
         memoryLimitMb: config.SCHEMA_THREAD_MEMORY_MB,
         log,

@@ -35,20 +35,21 @@ export function parseEventQuery(
   cursorId: RegExp,
 ): EventQuery {
   const data: DataFilter[] = [];
-  const rest: Record<string, unknown> = {};
+  const rest: [string, unknown][] = [];
   for (const [key, value] of Object.entries(query)) {
     if (Array.isArray(value)) throw invalidParameter(key, 'give this parameter once');
     // PostgreSQL text and jsonb cannot hold NUL: refuse it here rather than fail in the database
     if (String(value).includes('\u0000') || key.includes('\u0000')) throw invalidParameter(key, 'must not contain the NUL character');
     if (!key.startsWith(dataPrefix)) {
-      rest[key] = value;
+      rest.push([key, value]);
       continue;
     }
     const path = key.slice(dataPrefix.length).split('.');
     if (!path.every((part) => fieldName.test(part))) throw invalidParameter(key, 'name a field of data, e.g. data.email or data.user.id');
     data.push({ path, value: String(value) });
   }
-  const parsed = schema.safeParse(rest);
+  // fromEntries defines each key, so `__proto__` is a parameter like any other (refused), not a prototype
+  const parsed = schema.safeParse(Object.fromEntries(rest));
   if (!parsed.success) throw invalidInput('invalid_parameter', parsed.error);
   // the session route takes its session from the path: every other filter is common to both
   const filters: Omit<EventFilters, 'session_id'> & Partial<Pick<EventFilters, 'session_id'>> = parsed.data;

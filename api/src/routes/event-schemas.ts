@@ -1,16 +1,16 @@
-import express, { Router, type Request } from 'express';
+import express, { Router, type ErrorRequestHandler, type Request } from 'express';
 import {
   activateEventSchema,
   findEventSchema,
   listEventSchemas,
   registerEventSchema,
   type EventSchema,
-  type SchemaCompiler,
+  type SchemaCheck,
   type TokenClaims,
 } from '@argus/shared';
 import type { DataSource } from 'typeorm';
 import type { Authenticate } from '../auth.js';
-import { forbidden } from '../errors.js';
+import { forbidden, payloadTooLarge } from '../errors.js';
 import {
   registerSchemaBody,
   registeredKindsSchema,
@@ -23,7 +23,7 @@ import {
 } from '../registry-schemas.js';
 import { asyncRoute, authenticatedErrorResponses, errorResponse, parseInput, requireJson, type Describe } from './read-access.js';
 
-export type EventSchemaRouteDeps = { db: DataSource; authenticate: Authenticate; schemaCompiler: SchemaCompiler; maxSchemaBytes: number };
+export type EventSchemaRouteDeps = { db: DataSource; authenticate: Authenticate; schemaCompiler: SchemaCheck; maxSchemaBytes: number };
 
 /**
  * The schema registry: applications declare JSON Schemas for the `data` of their own kinds of
@@ -31,7 +31,10 @@ export type EventSchemaRouteDeps = { db: DataSource; authenticate: Authenticate;
  */
 export function eventSchemaRoutes(deps: EventSchemaRouteDeps): Router {
   const router = Router();
-  const jsonBody = [requireJson, express.json({ limit: deps.maxSchemaBytes })];
+  // express.json's own 413 says "request entity too large": name the limit and the setting instead
+  const namingTheLimit: ErrorRequestHandler = (error: { type?: string }, _req, _res, next) =>
+    next(error.type === 'entity.too.large' ? payloadTooLarge('body_too_large', `a schema's body may have at most ${deps.maxSchemaBytes} bytes (MAX_SCHEMA_BYTES)`) : error);
+  const jsonBody = [requireJson, express.json({ limit: deps.maxSchemaBytes }), namingTheLimit];
 
   router.get(
     '/schemas',
@@ -125,7 +128,7 @@ function versionBody(schema: EventSchema) {
 const schemaErrorResponses = {
   400: errorResponse('a parameter or the body is invalid; the message and `details` name it'),
   403: errorResponse('the token lacks the `schema` scope, or `application_id` names another application without the `admin` scope'),
-  404: errorResponse('no such kind, version or application'),
+  404: errorResponse('no such kind, version or application', { code: 'not_found', message: 'no version 2 of the schema for "purchase" / "checkout"' }),
   ...authenticatedErrorResponses,
 };
 
@@ -160,8 +163,12 @@ export const describeEventSchemaRoutes: Describe = (registry) => {
     responses: {
       201: { description: 'the new version, compared with the previously active one', content: { 'application/json': { schema: registeredSchemaSchema } } },
       ...schemaErrorResponses,
-      400: errorResponse("the body is not JSON, not `{schema, activate?}`, or the schema does not compile (`invalid_schema`, with ajv's message)"),
-      413: errorResponse('the body is over the size limit'),
+      400: errorResponse(
+        "the body is not JSON, not `{schema, activate?}`, the schema does not compile (`invalid_schema`, with ajv's message), " +
+          'or takes longer than `SCHEMA_COMPILE_BUDGET_MS` to compile (`schema_too_complex`)',
+        { code: 'invalid_schema', message: 'schema is invalid: data/type must be equal to one of the allowed values' },
+      ),
+      413: errorResponse('the body is over `MAX_SCHEMA_BYTES`', { code: 'body_too_large', message: "a schema's body may have at most 262144 bytes (MAX_SCHEMA_BYTES)" }),
       415: errorResponse('not application/json'),
     },
   });

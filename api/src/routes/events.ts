@@ -81,10 +81,16 @@ export const describeEventRoutes: Describe = (registry) => {
     },
     responses: {
       202: { description: 'the broker has confirmed every event of the request', content: { 'application/json': { schema: acceptedSchema } } },
-      400: errorResponse('malformed JSON, invalid UTF-8, not an event object or array, an event_id that is not a UUID'),
+      400: errorResponse('malformed JSON, invalid UTF-8, not an event object or array, an event_id that is not a UUID', {
+        code: 'invalid_json',
+        message: 'body is not valid JSON: Unexpected end of JSON input',
+      }),
       401: readErrorResponses[401],
-      403: errorResponse('the token lacks the `write` scope'),
-      413: errorResponse('body over the size limit, too many events, or one event too large (the message names its index)'),
+      403: errorResponse('the token lacks the `write` scope', { code: 'forbidden', message: 'this token lacks the "write" scope' }),
+      413: errorResponse('body over the size limit, too many events, or one event too large (the message names its index)', {
+        code: 'event_too_large',
+        message: 'event 3 is 40000 bytes; an event may have at most 32768',
+      }),
       415: errorResponse('not application/json (utf-8)'),
       500: readErrorResponses[500],
       503: errorResponse('the broker is unreachable, blocked, missing its queue or did not confirm in time, or the ingest queue is over its depth limit (broker_backlog); retry after `Retry-After` seconds'),
@@ -120,7 +126,10 @@ export const describeEventRoutes: Describe = (registry) => {
     responses: {
       200: { description: 'the event', content: { 'application/json': { schema: storedEventSchema } } },
       ...readErrorResponses,
-      404: errorResponse('no such event for this token (unknown, not stored yet, invalid, or another application\'s)'),
+      404: errorResponse("no such event for this token (unknown, not stored yet, invalid, or another application's)", {
+        code: 'not_found',
+        message: 'no event 6f1c3c1e-5b7a-4d2e-8f3a-2b1c0d9e8f7a for this token',
+      }),
     },
   });
 };

@@ -13,21 +13,24 @@ export function asyncRoute(handler: (req: Request, res: Response) => Promise<voi
 
 export const readClaims = (authenticate: Authenticate, req: Request): TokenClaims => authenticate(req.headers.authorization, 'read');
 
-export const errorResponse = (description: string): ResponseConfig => ({
+/** An error answer in the document; without an example, openapi.ts gives it its status's usual one. */
+export const errorResponse = (description: string, example?: { code: string; message: string }): ResponseConfig => ({
   description,
-  content: { 'application/json': { schema: errorBodySchema } },
+  content: { 'application/json': { schema: errorBodySchema, ...(example ? { example: errorExample(example) } : {}) } },
 });
+
+export const errorExample = (error: { code: string; message: string }) => ({ error: { ...error, request_id: '9b2e6c1a-4f0d-4c55-9d1e-2f7f0e5b8a31' } });
 
 /** Statuses every authenticated route can answer whatever it does. */
 export const authenticatedErrorResponses = {
-  401: errorResponse('missing, malformed, foreign, expired or revoked token'),
+  401: errorResponse('missing, malformed, foreign, expired or revoked token', { code: 'unauthorized', message: 'token has been revoked' }),
   500: errorResponse('unexpected failure; the request id identifies it in the logs'),
 };
 
 /** Statuses every authenticated read can answer besides its own. */
 export const readErrorResponses = {
   400: errorResponse('a parameter is invalid; the message and `details` name it'),
-  403: errorResponse('the token lacks the `read` scope, or `application_id` was given without the `admin` scope'),
+  403: errorResponse('the token lacks the `read` scope, or `application_id` was given without the `admin` scope', { code: 'forbidden', message: 'this token lacks the "read" scope' }),
   ...authenticatedErrorResponses,
 };
 

@@ -59,6 +59,25 @@ describe('the incompatibility report between two versions of a schema', () => {
     ]);
     expect(changesOf(product, withProperties({ sku: { type: 'string', const: 'A-1' } }))).toEqual(['enum_narrowed data.sku']);
     expect(changesOf({ const: 1 }, { enum: [1, 2] })).toEqual([]);
+    expect(changesOf({ enum: [{ a: 1, b: 2 }] }, { enum: [{ b: 2, a: 1 }] })).toEqual([]);
+    const withProto = (value: number) => JSON.parse(`{"enum": [{"__proto__": ${value}, "b": 2}]}`) as unknown;
+    expect(changesOf(withProto(1), withProto(2))).toEqual(['enum_narrowed data']);
+  });
+
+  it('compares enums of thousands of values in one pass, and names the first dropped ones only', () => {
+    const values = (a: number) => Array.from({ length: 10_000 }, (_, i) => ({ a, i }));
+    const started = performance.now();
+    const [change] = incompatibleChanges({ enum: values(0) }, { enum: values(1) });
+    // comparing every pair took 13 s; one pass takes milliseconds (bounded generously for a busy machine)
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(change?.message).toMatch(/^no longer allows \{"a":0,"i":0\}, .* and 9980 more$/);
+  });
+
+  it('reads the type of an enum without one from its values: a string type accepts every string of it', () => {
+    const currency = (schema: object) => ({ type: 'object', properties: { currency: schema } });
+    expect(incompatibleChanges(currency({ enum: ['USD', 'EUR'] }), currency({ type: 'string' }))).toEqual([]);
+    expect(changesOf(currency({ enum: ['USD', 1] }), currency({ type: 'string' }))).toEqual(['type_narrowed data.currency']);
+    expect(changesOf(currency({ const: 3 }), currency({ type: 'number' }))).toEqual([]);
   });
 
   it('reports tightened bounds and new constraints, not loosened ones', () => {

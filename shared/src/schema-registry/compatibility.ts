@@ -59,7 +59,7 @@ export function incompatibleDataChanges(previous: unknown, next: unknown): Incom
 function typeChanges(previous: Schema, next: Schema, path: string): IncompatibleChange[] {
   const nextTypes = typesOf(next);
   if (!nextTypes) return [];
-  const previousTypes = typesOf(previous);
+  const previousTypes = typesOf(previous) ?? typesOfValues(allowedValues(previous));
   const accepted = (type: string) => nextTypes.includes(type) || (type === 'integer' && nextTypes.includes('number'));
   if (previousTypes && previousTypes.every(accepted)) return [];
   const before = previousTypes ? previousTypes.join(' or ') : 'any type';
@@ -90,9 +90,11 @@ function enumChanges(previous: Schema, next: Schema, path: string): Incompatible
   const allowed = allowedValues(next);
   if (!allowed) return [];
   const before = allowedValues(previous);
-  if (!before) return [{ path, change: 'enum_narrowed', message: `is now limited to ${allowed.map(show).join(', ')}` }];
-  const dropped = before.filter((value) => !allowed.some((kept) => isDeepStrictEqual(kept, value)));
-  return dropped.length === 0 ? [] : [{ path, change: 'enum_narrowed', message: `no longer allows ${dropped.map(show).join(', ')}` }];
+  if (!before) return [{ path, change: 'enum_narrowed', message: `is now limited to ${showSome(allowed)}` }];
+  // one pass over each list (a Set of canonical forms): comparing every pair took seconds for enums of thousands
+  const kept = new Set(allowed.map(canonicalJson));
+  const dropped = before.filter((value) => !kept.has(canonicalJson(value)));
+  return dropped.length === 0 ? [] : [{ path, change: 'enum_narrowed', message: `no longer allows ${showSome(dropped)}` }];
 }
 
 function constraintChanges(previous: Schema, next: Schema, path: string): IncompatibleChange[] {
@@ -139,6 +141,28 @@ const isClosed = (schema: Schema) => schema.additionalProperties === false || sc
 const stringsOf = (value: unknown): string[] => (Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : []);
 const propertiesOf = (schema: Schema): Record<string, unknown> => (isSchema(schema.properties) ? schema.properties : {});
 const show = (value: unknown) => JSON.stringify(value);
+const shownValues = 20;
+const showSome = (values: unknown[]) =>
+  values.slice(0, shownValues).map(show).join(', ') + (values.length > shownValues ? ` and ${values.length - shownValues} more` : '');
+
+/** JSON with object keys sorted: two values JSON Schema calls equal (`{"a":1,"b":2}`, `{"b":2,"a":1}`) get one text. */
+const canonicalJson = (value: unknown): string => JSON.stringify(value, withSortedKeys);
+
+function withSortedKeys(_key: string, value: unknown): unknown {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return value;
+  const keys = Object.keys(value);
+  if (keys.length < 2) return value;
+  // fromEntries defines each key: a `__proto__` key stays a key
+  return Object.fromEntries(keys.sort().map((key) => [key, (value as Record<string, unknown>)[key]]));
+}
+
+/** The JSON types of an enum's or a const's values: `{"enum": ["USD", "EUR"]}` accepted strings only. */
+function typesOfValues(values: unknown[] | undefined): string[] | undefined {
+  if (!values) return undefined;
+  const typeOf = (value: unknown) =>
+    value === null ? 'null' : Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value;
+  return [...new Set(values.map(typeOf))];
+}
 
 function typesOf(schema: Schema): string[] | undefined {
   if (typeof schema.type === 'string') return [schema.type];

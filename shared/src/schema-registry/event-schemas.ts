@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { EventSchema } from '../entities/event-schema.js';
 import { incompatibleDataChanges, type IncompatibleChange } from './compatibility.js';
-import { InvalidEventSchema, type SchemaCompiler } from './schema-compiler.js';
+import { InvalidEventSchema } from './schema-compiler.js';
 
 /** One kind of event of one application: what a schema is registered for. */
 export type EventKindOf = { applicationId: string; category: string; name: string };
@@ -13,6 +13,9 @@ export class UnknownEventSchema extends Error {
 export class UnknownApplication extends Error {
   override name = 'UnknownApplication';
 }
+
+/** What registering needs of a compiler: that it throws, or rejects, for a schema it refuses (the api's compiles off its thread). */
+export type SchemaCheck = { compile(schema: unknown): unknown };
 
 export type RegisteredSchema = {
   schema: EventSchema;
@@ -28,10 +31,10 @@ export type RegisteredSchema = {
  */
 export async function registerEventSchema(
   db: DataSource,
-  compiler: SchemaCompiler,
+  compiler: SchemaCheck,
   input: EventKindOf & { schema: Record<string, unknown>; activate?: boolean },
 ): Promise<RegisteredSchema> {
-  compiler.compile(input.schema);
+  await compiler.compile(input.schema);
   const { schema, activate, ...kind } = input;
   return refusingUnstorable(() => db.transaction(async (tx) => {
     await lockApplication(tx, kind.applicationId);

@@ -46,7 +46,7 @@ export function createSchemaCompiler(): SchemaCompiler {
       try {
         return ajv.compile(schema);
       } catch (error) {
-        throw new InvalidEventSchema((error as Error).message);
+        throw new InvalidEventSchema(refusalMessage((error as Error).message));
       } finally {
         // the compiled function stays usable; forgetting the schema lets two applications use the same $id
         ajv.removeSchema(schema);
@@ -54,3 +54,7 @@ export function createSchemaCompiler(): SchemaCompiler {
     },
   };
 }
+
+/** ajv words an unknown format for its lenient mode, where it is ignored; here the schema is refused. */
+const refusalMessage = (message: string) =>
+  message.replace(/^(unknown format "[^"]*") ignored (in schema at path "[^"]*")$/, '$1 $2: the schema is refused (the formats of ajv-formats are known)');
