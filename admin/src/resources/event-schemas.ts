@@ -40,11 +40,11 @@ export function eventSchemasResource(deps: EventSchemaDependencies, components: 
       id: 'event_schemas',
       navigation: { name: 'Rules', icon: 'CheckSquare' },
       sort: { sortBy: 'createdAt', direction: 'desc' },
-      listProperties: ['applicationId', 'category', 'name', 'version', 'active', 'createdAt'],
+      listProperties: ['applicationId', 'category', 'name', 'version', 'active', 'suspendedReason', 'createdAt'],
       filterProperties: ['applicationId', 'category', 'name', 'version', 'active'],
-      showProperties: ['id', 'applicationId', 'category', 'name', 'version', 'active', 'createdAt', 'schema'],
+      showProperties: ['id', 'applicationId', 'category', 'name', 'version', 'active', 'suspendedAt', 'suspendedReason', 'createdAt', 'schema'],
       properties: {
-        ...readableTimes(components, ['createdAt']),
+        ...readableTimes(components, ['createdAt', 'suspendedAt']),
         applicationId: applicationReference,
         schema: { type: 'mixed', components: { show: components.JsonView } },
       },
@@ -55,9 +55,9 @@ export function eventSchemasResource(deps: EventSchemaDependencies, components: 
         activate: confirmedAction(components, {
           actionType: 'record',
           icon: 'CheckCircle',
-          confirm: 'Make this the active version? The worker checks events of this kind against it within seconds.',
+          confirm: 'Make this the active version (and lift its suspension, if it has one)? The worker checks events of this kind against it within seconds.',
           button: 'Activate',
-          isAccessible: ({ record }: ActionContext) => record?.param('active') !== true,
+          isAccessible: ({ record }: ActionContext) => record?.param('active') !== true || Boolean(record?.param('suspendedAt')),
           perform: async (_request, context) => {
             const activated = await activateEventSchema(deps.db, { ...kindOf(context.record!), version: Number(context.record!.param('version')) });
             return { record: await freshRecord(context), notice: { message: `Version ${activated.version} is now active`, type: 'success' } };
