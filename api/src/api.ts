@@ -6,7 +6,10 @@ import { buildApp } from './app.js';
 import { createAuthenticator } from './auth.js';
 import type { ApiConfig } from './config.js';
 import { createErrorSender } from './errors.js';
-import { createIngestHandler } from './ingest/ingest-handler.js';
+import { answerCors } from './ingest/cors.js';
+import { createIngestHandler, type IngestDependencies } from './ingest/ingest-handler.js';
+import { segmentCallTypes, type SegmentCallType } from './ingest/segment-calls.js';
+import { createSegmentHandler, type SegmentRoute } from './ingest/segment-handler.js';
 import { createApiMetrics } from './metrics.js';
 import { startPublisher } from './publisher.js';
 import { startRevocationList } from './revocations.js';
@@ -53,21 +56,31 @@ export function createApi(config: ApiConfig, log: Logger): ApiProcess {
         broker: publisher,
         topology,
       });
-      const ingest = createIngestHandler({
+      const ingestDeps: IngestDependencies = {
         authenticate,
         publisher,
         observer: metrics.ingest,
-        limits: { maxBodyBytes: config.MAX_BODY_BYTES, maxEventBytes: config.MAX_EVENT_BYTES, maxBatchEvents: config.MAX_BATCH_EVENTS },
+        limits: {
+          maxBodyBytes: config.MAX_BODY_BYTES,
+          maxExpansionRatio: config.MAX_EXPANSION_RATIO,
+          maxEventBytes: config.MAX_EVENT_BYTES,
+          maxBatchEvents: config.MAX_BATCH_EVENTS,
+        },
         sendError,
-      });
+        allowsOrigin: revocations.allowsOrigin,
+      };
+      const ingest = createIngestHandler(ingestDeps);
+      const segment = createSegmentHandler({ ...ingestDeps, limits: { ...ingestDeps.limits, maxBatchEvents: config.SEGMENT_MAX_BATCH_EVENTS } });
       // helmet here rather than in express: the ingest fast path gets the same headers
       const securityHeaders = helmet();
       const http = createServer((req, res) => {
-        const fastPath = isIngest(req);
-        metrics.countResponse(req, res, fastPath ? '/events' : undefined);
+        const route = ingestRouteOf(req);
+        metrics.countResponse(req, res, route?.path);
         securityHeaders(req, res, () => {
-          if (fastPath) void ingest(req, res);
-          else app(req, res);
+          if (!route) return app(req, res);
+          if (answerCors(req, res)) return;
+          if (route.segment) void segment(req, res, route.segment);
+          else void ingest(req, res);
         });
       });
       await new Promise<void>((resolve, reject) => {
@@ -87,8 +100,15 @@ export function createApi(config: ApiConfig, log: Logger): ApiProcess {
   };
 }
 
-function isIngest(req: IncomingMessage): boolean {
-  return req.method === 'POST' && (req.url === '/events' || req.url?.startsWith('/events?') === true);
+/** The ingest routes, on the fast path: POST /events and Segment's /v1/* (and their CORS preflights). */
+function ingestRouteOf(req: IncomingMessage): { path: string; segment?: SegmentRoute } | undefined {
+  if (req.method !== 'POST' && req.method !== 'OPTIONS') return undefined;
+  const path = req.url?.split('?', 1)[0];
+  if (path === '/events') return { path };
+  const call = path?.startsWith('/v1/') ? path.slice('/v1/'.length) : undefined;
+  if (call === 'batch' || call === 'import') return { path: `/v1/${call}`, segment: 'batch' };
+  if (call !== undefined && (segmentCallTypes as readonly string[]).includes(call)) return { path: `/v1/${call}`, segment: call as SegmentCallType };
+  return undefined;
 }
 
 function closeServer(server: Server): Promise<void> {

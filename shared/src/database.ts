@@ -17,9 +17,10 @@ import { EventsDataIndex1732390000000 } from './migrations/1732390000000-events-
 import { SchemaRegistry1732400000000 } from './migrations/1732400000000-schema-registry.js';
 import { Destinations1732410000000 } from './migrations/1732410000000-destinations.js';
 import { SchemaSuspension1732415000000 } from './migrations/1732415000000-schema-suspension.js';
+import { SegmentIngestion1732440000000 } from './migrations/1732440000000-segment-ingestion.js';
 
 export const entities = [Application, ApiToken, Session, StoredEvent, EventError, Operator, EventSchema, Destination, DeliveryBacklogEntry, DestinationDeadLetter];
-export const migrations = [InitialSchema1732370000000, AdminPanel1732380000000, EventsDataIndex1732390000000, SchemaRegistry1732400000000, Destinations1732410000000, SchemaSuspension1732415000000];
+export const migrations = [InitialSchema1732370000000, AdminPanel1732380000000, EventsDataIndex1732390000000, SchemaRegistry1732400000000, Destinations1732410000000, SchemaSuspension1732415000000, SegmentIngestion1732440000000];
 
 export function createDataSource(options: { url: string; poolSize?: number; applicationName?: string }): DataSource {
   return new DataSource({
