@@ -63,7 +63,7 @@ describe('existing SDKs send to Argus unchanged (Segment HTTP API)', () => {
   beforeAll(async () => {
     stack = await startStack();
     await stack.startWorker();
-  });
+  }, 60_000);
   afterAll(() => stack.stop());
 
   async function eventsOf(reader: string, query: string): Promise<StoredEvent[]> {
@@ -110,7 +110,7 @@ describe('existing SDKs send to Argus unchanged (Segment HTTP API)', () => {
     expect([order.name, order.data, order.user_id]).toEqual(['Order Completed', { total: 42.5, currency: 'EUR' }, 'ada']);
     expect(order.context).toMatchObject({ library: { name: '@segment/analytics-node' } });
     expect(stored.find((event) => event.category === 'group')!.data).toEqual({ plan: 'pro', group_id: 'acme' });
-  });
+  }, 60_000);
 
   it('@rudderstack/rudder-sdk-node (gzip, as shipped): every call stored once, by messageId, after a 503 it retried', async () => {
     const { token, applicationId } = await stack.tokenFor('rudder-node', ['write', 'read']);
@@ -139,5 +139,5 @@ describe('existing SDKs send to Argus unchanged (Segment HTTP API)', () => {
     expect(messageIds).toHaveLength(5);
     expect(proxy.requests[0]).toMatchObject({ path: '/v1/batch', encoding: 'gzip', type: 'application/x-www-form-urlencoded' });
     await expectStoredOnce(applicationId, token, messageIds, 'ada', 'visitor-1');
-  });
+  }, 60_000);
 });

@@ -6,6 +6,7 @@ import type { SchemaCompiler } from '@argus/shared';
 import type { Authenticate } from './auth.js';
 import { assignRequestId, errorMiddleware, routeNotFound, type SendError } from './errors.js';
 import type { Publisher } from './publisher.js';
+import { applicationRoutes } from './routes/applications.js';
 import { destinationRoutes } from './routes/destinations.js';
 import { docsRoutes } from './routes/docs.js';
 import { eventSchemaRoutes } from './routes/event-schemas.js';
@@ -42,6 +43,7 @@ export function buildApp(deps: AppDependencies): Express {
   app.use(sessionRoutes(deps));
   app.use(eventSchemaRoutes(deps));
   app.use(destinationRoutes(deps));
+  app.use(applicationRoutes(deps));
   app.use(docsRoutes());
   app.use(routeNotFound);
   app.use(errorMiddleware(deps.sendError));
