@@ -8,7 +8,7 @@ import type { ApiConfig } from './config.js';
 import { createErrorSender } from './errors.js';
 import { answerCors } from './ingest/cors.js';
 import { createIngestHandler, type IngestDependencies } from './ingest/ingest-handler.js';
-import { segmentCallTypes, type SegmentCallType } from './ingest/segment-calls.js';
+import { segmentCallTypes } from './ingest/segment-calls.js';
 import { createSegmentHandler, type SegmentRoute } from './ingest/segment-handler.js';
 import { createApiMetrics } from './metrics.js';
 import { startPublisher } from './publisher.js';
@@ -100,15 +100,24 @@ export function createApi(config: ApiConfig, log: Logger): ApiProcess {
   };
 }
 
+/** Segment's routes, with the one-letter aliases its browser library posts to (`/v1/t`, `/v1/p`…). */
+const segmentRoutes = new Map<string, SegmentRoute>([
+  ['/v1/batch', 'batch'],
+  ['/v1/import', 'batch'],
+  ['/v1/b', 'batch'],
+  ...segmentCallTypes.flatMap((type): [string, SegmentRoute][] => [
+    [`/v1/${type}`, type],
+    [`/v1/${type[0]}`, type],
+  ]),
+]);
+
 /** The ingest routes, on the fast path: POST /events and Segment's /v1/* (and their CORS preflights). */
 function ingestRouteOf(req: IncomingMessage): { path: string; segment?: SegmentRoute } | undefined {
   if (req.method !== 'POST' && req.method !== 'OPTIONS') return undefined;
   const path = req.url?.split('?', 1)[0];
   if (path === '/events') return { path };
-  const call = path?.startsWith('/v1/') ? path.slice('/v1/'.length) : undefined;
-  if (call === 'batch' || call === 'import') return { path: `/v1/${call}`, segment: 'batch' };
-  if (call !== undefined && (segmentCallTypes as readonly string[]).includes(call)) return { path: `/v1/${call}`, segment: call as SegmentCallType };
-  return undefined;
+  const segment = path === undefined ? undefined : segmentRoutes.get(path);
+  return segment === undefined ? undefined : { path: path!, segment };
 }
 
 function closeServer(server: Server): Promise<void> {
