@@ -20,6 +20,8 @@ const shared = {
 };
 
 export default {
+  // a global option: Jest ignores it inside a project
+  testTimeout: 30_000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/*/src/**/*.test.ts', '<rootDir>/loadtest/k6/*.test.ts'] },
     { ...shared, displayName: 'integration', testMatch: ['<rootDir>/*/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'] },
