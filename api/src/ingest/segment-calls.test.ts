@@ -62,11 +62,11 @@ describe('mapping a Segment call to an Argus event', () => {
     const call = { type: 'track', event: 'e', userId: 'u', originalTimestamp: '2026-01-01T00:00:00Z', timestamp: '2026-02-01T00:00:00Z', sentAt: '2026-01-01T00:00:01Z' };
     expect(segmentEvent(call, app, receivedAt)).toMatchObject({ timestamp: '2026-01-01T00:00:00Z', sent_at: '2026-01-01T00:00:01Z' });
     const untimed = segmentEvent({ type: 'track', event: 'e', userId: 'u', sentAt: '2026-01-01T00:00:01Z' }, app, receivedAt);
-    expect([untimed.timestamp, 'sent_at' in untimed]).toEqual([receivedAt, false]);
+    expect([untimed.timestamp, untimed.sent_at]).toEqual([receivedAt, undefined]);
   });
 
   it('leaves out what a call lacks, so the worker names the missing field', () => {
-    const event = segmentEvent({ type: 'track' }, app, receivedAt);
+    const event = JSON.parse(JSON.stringify(segmentEvent({ type: 'track', userId: null }, app, receivedAt))) as object;
     expect(Object.keys(event).sort()).toEqual(['category', 'data', 'timestamp']);
   });
 
@@ -78,13 +78,23 @@ describe('mapping a Segment call to an Argus event', () => {
 describe('reading a Segment body', () => {
   it("merges the batch's context and integrations into each call (the call's keys win) and takes its sentAt and writeKey", () => {
     const body = readSegmentBody(
-      { writeKey: 'k', sentAt: 's', context: { library: 'x', ip: '1' }, integrations: { All: true }, batch: [{ type: 'track', context: { ip: '2' } }, { type: 'page', sentAt: 'own' }] },
+      {
+        writeKey: 'k',
+        sentAt: '2026-01-01T00:00:05Z',
+        context: { library: 'x', ip: '1' },
+        integrations: { All: true },
+        batch: [
+          { type: 'track', timestamp: '2026-01-01T00:00:00Z', context: { ip: '2' } },
+          { type: 'page', timestamp: '2026-01-01T00:00:00Z', sentAt: '2026-01-01T00:00:09Z' },
+        ],
+      },
       'batch',
     );
     expect(body.writeKey).toBe('k');
-    expect(body.calls).toEqual([
-      { type: 'track', sentAt: 's', context: { library: 'x', ip: '2' }, integrations: { All: true } },
-      { type: 'page', sentAt: 'own', context: { library: 'x', ip: '1' }, integrations: { All: true } },
+    const events = body.calls.map((call) => segmentEvent(call, app, receivedAt, body.envelope));
+    expect(events.map(({ sent_at, context, integrations }) => ({ sent_at, context, integrations }))).toEqual([
+      { sent_at: '2026-01-01T00:00:05Z', context: { library: 'x', ip: '2' }, integrations: { All: true } },
+      { sent_at: '2026-01-01T00:00:09Z', context: { library: 'x', ip: '1' }, integrations: { All: true } },
     ]);
   });
 

@@ -1,4 +1,3 @@
-import { isEventId } from '@argus/shared';
 import { badRequest } from '../errors.js';
 import { isObject } from './parse-events.js';
 import { uuidV5 } from './uuid-v5.js';
@@ -7,8 +6,10 @@ import { uuidV5 } from './uuid-v5.js';
 export const segmentCallTypes = ['track', 'identify', 'page', 'screen', 'group', 'alias'] as const;
 export type SegmentCallType = (typeof segmentCallTypes)[number];
 
-/** A Segment request body: its calls, the write key and clock it carries, or none. */
-export type SegmentBody = { calls: Record<string, unknown>[]; writeKey?: string };
+/** A Segment request body: its calls, the write key it carries, and what its envelope gives every call. */
+export type SegmentBody = { calls: Record<string, unknown>[]; writeKey?: string; envelope: SegmentEnvelope };
+/** A batch's `sentAt`, `context` and `integrations`, for every call (the call's own win, key by key). */
+export type SegmentEnvelope = { sentAt?: unknown; context?: unknown; integrations?: unknown };
 
 /**
  * Reads a parsed body of `/v1/batch` (its `batch` array, whose envelope `context` and
@@ -18,18 +19,12 @@ export type SegmentBody = { calls: Record<string, unknown>[]; writeKey?: string 
 export function readSegmentBody(parsed: unknown, route: SegmentCallType | 'batch'): SegmentBody {
   if (!isObject(parsed)) throw badRequest('invalid_body', 'body must be a JSON object');
   const writeKey = typeof parsed.writeKey === 'string' ? parsed.writeKey : undefined;
-  if (route !== 'batch') return { calls: [{ ...parsed, type: route }], writeKey };
+  if (route !== 'batch') return { calls: [{ ...parsed, type: route }], writeKey, envelope: {} };
   if (!Array.isArray(parsed.batch)) throw badRequest('invalid_body', '"batch" must be an array of calls', [{ path: 'batch', message: 'must be an array' }]);
-  const calls = parsed.batch.map((call: unknown, index) => {
+  parsed.batch.forEach((call: unknown, index) => {
     if (!isObject(call)) throw badRequest('invalid_event', `call ${index} is not an object`, [{ path: `batch[${index}]`, message: 'must be an object' }]);
-    return {
-      ...call,
-      sentAt: call.sentAt ?? parsed.sentAt,
-      context: mergeObjects(parsed.context, call.context),
-      integrations: mergeObjects(parsed.integrations, call.integrations),
-    };
   });
-  return { calls, writeKey };
+  return { calls: parsed.batch as Record<string, unknown>[], writeKey, envelope: { sentAt: parsed.sentAt, context: parsed.context, integrations: parsed.integrations } };
 }
 
 /**
@@ -44,33 +39,44 @@ export function readSegmentBody(parsed: unknown, route: SegmentCallType | 'batch
  * - timestamp: `originalTimestamp`, else `timestamp`, corrected by `sentAt` as POST /events does;
  *   a call with neither happened when it was received.
  */
-export function segmentEvent(call: Record<string, unknown>, applicationId: string, receivedAt: string): Record<string, unknown> {
-  const type = call.type;
+export function segmentEvent(call: Record<string, unknown>, applicationId: string, receivedAt: string, envelope: SegmentEnvelope = {}): Record<string, unknown> {
   const userId = idText(call.userId);
   const anonymousId = idText(call.anonymousId);
   const visitor = anonymousId !== undefined ? `anonymous:${anonymousId}` : userId !== undefined ? `user:${userId}` : undefined;
   const clientTimestamp = call.originalTimestamp ?? call.timestamp;
-  const event: Record<string, unknown> = {
+  // fields left undefined are absent from the JSON: the contract then names a required one missing
+  return {
     event_id: eventIdOf(call.messageId, applicationId),
-    session_id: visitor === undefined ? undefined : uuidV5(visitor, applicationId),
-    category: type,
+    session_id: visitor === undefined ? undefined : sessionIdOf(visitor, applicationId),
+    category: call.type,
     name: nameOf(call),
     data: dataOf(call),
     timestamp: clientTimestamp ?? receivedAt,
-    sent_at: clientTimestamp === undefined ? undefined : call.sentAt,
+    sent_at: clientTimestamp === undefined ? undefined : (call.sentAt ?? envelope.sentAt),
     user_id: userId,
     anonymous_id: anonymousId,
-    context: call.context,
-    integrations: call.integrations,
+    context: mergeObjects(envelope.context, call.context),
+    integrations: mergeObjects(envelope.integrations, call.integrations),
   };
-  // undefined fields are absent: the contract then says which required one is missing
-  for (const key of Object.keys(event)) if (event[key] === undefined) delete event[key];
-  return event;
 }
+
+// a visitor sends many calls: their session id is hashed once (the cache is cleared when full, as the token cache is)
+const sessionIds = new Map<string, string>();
+function sessionIdOf(visitor: string, applicationId: string): string {
+  const key = `${applicationId}/${visitor}`;
+  let id = sessionIds.get(key);
+  if (id === undefined) {
+    if (sessionIds.size >= 10_000) sessionIds.clear();
+    sessionIds.set(key, (id = uuidV5(visitor, applicationId)));
+  }
+  return id;
+}
+
+const uuidText = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The stored id of a call, as the README tells users to compute it. */
 export function segmentEventId(messageId: string, applicationId: string): string {
-  return isEventId(messageId) ? messageId.toLowerCase() : uuidV5(messageId, applicationId);
+  return uuidText.test(messageId) ? messageId.toLowerCase() : uuidV5(messageId, applicationId);
 }
 
 function eventIdOf(messageId: unknown, applicationId: string): string | undefined {
@@ -112,6 +118,7 @@ function dataOf(call: Record<string, unknown>): unknown {
 const idText = (value: unknown): unknown => (typeof value === 'number' ? String(value) : value === null ? undefined : value);
 
 function mergeObjects(envelope: unknown, own: unknown): unknown {
-  if (own === undefined) return envelope;
+  if (own === undefined || own === null) return envelope ?? undefined;
+  if (envelope === undefined) return own;
   return isObject(envelope) && isObject(own) ? { ...envelope, ...own } : own;
 }

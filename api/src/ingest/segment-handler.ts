@@ -27,11 +27,11 @@ export function createSegmentHandler(deps: IngestDependencies) {
       requireJsonText(req, segmentTypes);
       const body = await readBody(req, deps.limits);
       const receivedAt = new Date().toISOString();
-      const { calls, writeKey } = readSegmentBody(parseJsonBody(body), route);
+      const { calls, writeKey, envelope } = readSegmentBody(parseJsonBody(body), route);
       const claims = deps.authenticate(header ?? (writeKey === undefined ? undefined : `Bearer ${writeKey}`), 'write');
       requireAllowedOrigin(req, claims.applicationId, deps);
       const events = serialiseEvents(
-        calls.map((call) => segmentEvent(call, claims.applicationId, receivedAt)),
+        calls.map((call) => segmentEvent(call, claims.applicationId, receivedAt, envelope)),
         deps.limits,
       );
       await publishConfirmed({ application_id: claims.applicationId, request_id: requestId, received_at: receivedAt }, events, deps);
