@@ -12,7 +12,7 @@ export type RevocationList = {
 type Snapshot = { revoked: Set<string>; applications: Map<string, string[] | null>; readFromMs: number };
 
 /**
- * Keeps the ids of revoked tokens and of existing applications in memory, reloaded every
+ * Keeps the ids of revoked tokens and of existing applications (with the origins each allows) in memory, reloaded every
  * `refreshMs`, so verifying a token never waits for the database. The first load completes before
  * the api accepts requests.
  *
