@@ -80,7 +80,7 @@ describe('POST /events (api alone, against the real broker)', () => {
   });
 
   it('refuses a body that is not JSON (415), malformed (400) or not events (400)', async () => {
-    await expectError(await stack.post('{}', { token, headers: { 'Content-Type': 'text/plain' } }), 415, 'unsupported_media_type');
+    await expectError(await stack.post('{}', { token, headers: { 'Content-Type': 'application/xml' } }), 415, 'unsupported_media_type');
     await expectError(await stack.post('{"session_id": ', { token }), 400, 'invalid_json');
     await expectError(await stack.post('[1, 2]', { token }), 400, 'invalid_event');
     await expectError(await stack.post('"event"', { token }), 400, 'invalid_body');

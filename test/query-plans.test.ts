@@ -36,13 +36,14 @@ describe('query plans on a table of 100k+ events', () => {
       SELECT ('10000000-0000-4000-8000-' || lpad(i::text, 12, '0'))::uuid, CASE WHEN i <= 2000 THEN $1 ELSE $2 END::uuid, now()
       FROM generate_series(1, 2500) AS i`, [shop, other]);
     await db.query(`
-      INSERT INTO events (id, application_id, session_id, category, name, data, timestamp, client_timestamp, received_at, request_id)
+      INSERT INTO events (id, application_id, session_id, category, name, data, timestamp, client_timestamp, received_at, request_id, user_id, anonymous_id)
       SELECT gen_random_uuid(), CASE WHEN s <= 2000 THEN $1 ELSE $2 END::uuid,
              ('10000000-0000-4000-8000-' || lpad(s::text, 12, '0'))::uuid,
              'category ' || (i % 8), 'name ' || (i % 40),
              jsonb_build_object('email', 'user' || (i % 20000) || '@example.com', 'environment', CASE WHEN i % 2 = 0 THEN 'production' ELSE 'staging' END,
                                 'user', jsonb_build_object('id', i % 50000), 'host', 'example.com'),
-             ts, ts, ts, 'req-' || i
+             ts, ts, ts, 'req-' || i,
+             CASE WHEN i % 3 = 0 THEN 'user-' || (i % 5000) END, 'visitor-' || (i % 20000)
       FROM generate_series(1, 125000) AS i,
            LATERAL (SELECT 1 + (i * 7919) % 2500 AS s, timestamptz '2023-01-01' + i * interval '1 minute' AS ts) AS derived`, [shop, other]);
     await db.query(`
@@ -53,7 +54,7 @@ describe('query plans on a table of 100k+ events', () => {
              '[{"path": "data.element", "message": "required"}]', timestamptz '2023-01-01' + i * interval '1 minute', 'req-' || i
       FROM generate_series(1, 30000) AS i`, [shop]);
     await db.query('ANALYZE');
-  });
+  }, 60_000);
   afterAll(() => database.drop());
 
   const shopQuery = (filters: Partial<EventQuery> = {}): EventQuery => ({ applicationId: shop, data: [], limit: 100, ...filters });
@@ -78,6 +79,8 @@ describe('query plans on a table of 100k+ events', () => {
     ['category and name', shopQuery({ category: 'category 3', name: 'name 11' }), ['events_application_kind_timestamp_idx']],
     ['name', shopQuery({ name: 'name 11' }), ['events_application_kind_timestamp_idx', ...inTimeOrder]],
     ['from and to', shopQuery({ from: '2023-03-01T00:00:00Z', to: '2023-03-02T00:00:00Z' }), inTimeOrder],
+    ['user_id', shopQuery({ userId: 'user-42' }), ['events_application_user_timestamp_idx']],
+    ['anonymous_id', shopQuery({ anonymousId: 'visitor-42' }), ['events_application_anonymous_timestamp_idx']],
     ['a cursor', shopQuery({ after: { time: '2023-02-01T00:00:00.000000Z', id: '00000000-0000-4000-8000-000000000000' } }), inTimeOrder],
     ['data.email', shopQuery({ data: [{ path: ['email'], value: 'user42@example.com' }] }), ['events_data_idx']],
     ['data.user.id (a number too)', shopQuery({ data: [{ path: ['user', 'id'], value: '4242' }] }), ['events_data_idx']],
@@ -90,6 +93,7 @@ describe('query plans on a table of 100k+ events', () => {
     ['no filter', shopQuery(), ['event_errors_application_received_idx', 'event_errors_received_idx']],
     ['data.email', shopQuery({ data: [{ path: ['email'], value: 'user42@example.com' }] }), ['event_errors_raw_idx']],
     ['session_id', shopQuery({ sessionId: session }), ['event_errors_raw_idx']],
+    ['user_id', shopQuery({ userId: 'user-42' }), ['event_errors_raw_idx']],
   ])('GET /events/errors with %s reads through an index', async (_label, query, indexes) => {
     await expectIndexScan(eventErrorListSql(query), indexes);
   });

@@ -7,7 +7,10 @@ import { createAuthenticator } from './auth.js';
 import type { ApiConfig } from './config.js';
 import { createErrorSender } from './errors.js';
 import { createHttpServer } from './http-server.js';
-import { createIngestHandler } from './ingest/ingest-handler.js';
+import { answerCors } from './ingest/cors.js';
+import { createIngestHandler, type IngestDependencies } from './ingest/ingest-handler.js';
+import { segmentCallTypes } from './ingest/segment-calls.js';
+import { createSegmentHandler, type SegmentRoute } from './ingest/segment-handler.js';
 import { createApiMetrics } from './metrics.js';
 import { startPublisher } from './publisher.js';
 import { startRevocationList } from './revocations.js';
@@ -58,21 +61,31 @@ export function createApi(config: ApiConfig, log: Logger): ApiProcess {
         topology,
         allowPrivateNetworks: allowsPrivateNetworks(config),
       });
-      const ingest = createIngestHandler({
+      const ingestDeps: IngestDependencies = {
         authenticate,
         publisher,
         observer: metrics.ingest,
-        limits: { maxBodyBytes: config.MAX_BODY_BYTES, maxEventBytes: config.MAX_EVENT_BYTES, maxBatchEvents: config.MAX_BATCH_EVENTS },
+        limits: {
+          maxBodyBytes: config.MAX_BODY_BYTES,
+          maxExpansionRatio: config.MAX_EXPANSION_RATIO,
+          maxEventBytes: config.MAX_EVENT_BYTES,
+          maxBatchEvents: config.MAX_BATCH_EVENTS,
+        },
         sendError,
-      });
+        allowsOrigin: revocations.allowsOrigin,
+      };
+      const ingest = createIngestHandler(ingestDeps);
+      const segment = createSegmentHandler({ ...ingestDeps, limits: { ...ingestDeps.limits, maxBatchEvents: config.SEGMENT_MAX_BATCH_EVENTS } });
       // helmet here rather than in express: the ingest fast path gets the same headers
       const securityHeaders = helmet();
       const http = createHttpServer(config, (req, res) => {
-        const fastPath = isIngest(req);
-        metrics.countResponse(req, res, fastPath ? '/events' : undefined);
+        const route = ingestRouteOf(req);
+        metrics.countResponse(req, res, route?.path);
         securityHeaders(req, res, () => {
-          if (fastPath) void ingest(req, res);
-          else app(req, res);
+          if (!route) return app(req, res);
+          if (answerCors(req, res)) return;
+          if (route.segment) void segment(req, res, route.segment);
+          else void ingest(req, res);
         });
       });
       await new Promise<void>((resolve, reject) => {
@@ -92,6 +105,22 @@ export function createApi(config: ApiConfig, log: Logger): ApiProcess {
   };
 }
 
-function isIngest(req: IncomingMessage): boolean {
-  return req.method === 'POST' && (req.url === '/events' || req.url?.startsWith('/events?') === true);
+/** Segment's routes, with the one-letter aliases its browser library posts to (`/v1/t`, `/v1/p`…). */
+const segmentRoutes = new Map<string, SegmentRoute>([
+  ['/v1/batch', 'batch'],
+  ['/v1/import', 'batch'],
+  ['/v1/b', 'batch'],
+  ...segmentCallTypes.flatMap((type): [string, SegmentRoute][] => [
+    [`/v1/${type}`, type],
+    [`/v1/${type[0]}`, type],
+  ]),
+]);
+
+/** The ingest routes, on the fast path: POST /events and Segment's /v1/* (and their CORS preflights). */
+function ingestRouteOf(req: IncomingMessage): { path: string; segment?: SegmentRoute } | undefined {
+  if (req.method !== 'POST' && req.method !== 'OPTIONS') return undefined;
+  const path = req.url?.split('?', 1)[0];
+  if (path === '/events') return { path };
+  const segment = path === undefined ? undefined : segmentRoutes.get(path);
+  return segment === undefined ? undefined : { path: path!, segment };
 }

@@ -8,6 +8,7 @@ import { assignRequestId, errorMiddleware, routeNotFound, type SendError } from 
 import { methodNotAllowed } from './method-not-allowed.js';
 import { buildOpenApiDocument } from './openapi.js';
 import type { Publisher } from './publisher.js';
+import { applicationRoutes } from './routes/applications.js';
 import { destinationRoutes } from './routes/destinations.js';
 import { docsRoutes } from './routes/docs.js';
 import { eventSchemaRoutes } from './routes/event-schemas.js';
@@ -46,6 +47,7 @@ export function buildApp(deps: AppDependencies): Express {
   app.use(sessionRoutes(deps));
   app.use(eventSchemaRoutes(deps));
   app.use(destinationRoutes(deps));
+  app.use(applicationRoutes(deps));
   const document = buildOpenApiDocument();
   app.use(docsRoutes(document));
   app.use(methodNotAllowed(document));

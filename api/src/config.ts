@@ -12,6 +12,10 @@ export const apiConfigShape = {
   MAX_BODY_BYTES: int().positive().default(1024 * 1024),
   MAX_EVENT_BYTES: int().positive().default(32 * 1024),
   MAX_BATCH_EVENTS: int().positive().default(500),
+  /** Calls in one /v1/batch: Segment's SDKs send up to 2,500 (its 500 KB batch of small calls). */
+  SEGMENT_MAX_BATCH_EVENTS: int().positive().default(2500),
+  /** A compressed body may inflate to at most this many times its size (and MAX_BODY_BYTES in all). */
+  MAX_EXPANSION_RATIO: int().positive().default(200),
   /** Largest body of POST /schemas/…: a schema is compiled as it arrives, and ajv's work grows with its size. */
   MAX_SCHEMA_BYTES: int().positive().default(256 * 1024),
   /**

@@ -1,12 +1,14 @@
 import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
 import { errorExample, type Describe } from './routes/read-access.js';
+import { describeApplicationRoutes } from './routes/applications.js';
+import { describeSegmentRoutes } from './routes/segment.js';
 import { describeEventSchemaRoutes } from './routes/event-schemas.js';
 import { describeDestinationRoutes } from './routes/destinations.js';
 import { describeEventRoutes } from './routes/events.js';
 import { describeOperationRoutes } from './routes/operations.js';
 import { describeSessionRoutes } from './routes/sessions.js';
 
-const describers: Describe[] = [describeEventRoutes, describeSessionRoutes, describeEventSchemaRoutes, describeDestinationRoutes, describeOperationRoutes];
+const describers: Describe[] = [describeEventRoutes, describeSegmentRoutes, describeApplicationRoutes, describeSessionRoutes, describeEventSchemaRoutes, describeDestinationRoutes, describeOperationRoutes];
 
 /** The OpenAPI 3 document of every route, generated from the zod schemas the routes validate with. */
 export function buildOpenApiDocument() {
@@ -16,6 +18,11 @@ export function buildOpenApiDocument() {
     scheme: 'bearer',
     bearerFormat: 'JWT',
     description: 'A token from `make generatetoken email=… scope=read,write` (`write` sends events, `read` reads them, `schema` registers JSON Schemas for event kinds, `admin` does all of it for every application).',
+  });
+  registry.registerComponent('securitySchemes', 'basic', {
+    type: 'http',
+    scheme: 'basic',
+    description: "Segment's SDKs: a `write` token as the username, the password empty (/v1/* only).",
   });
   for (const describe of describers) describe(registry);
   registry.registerPath({

@@ -1,16 +1,18 @@
-import { listApplicationIds, listRevokedTokenIds, type Logger, type TokenClaims } from '@argus/shared';
+import { listApplicationOrigins, listRevokedTokenIds, type Logger, type TokenClaims } from '@argus/shared';
 import type { DataSource } from 'typeorm';
 
 export type RevocationList = {
   /** Revoked, or issued for an application that no longer exists. */
   isRevoked(claims: TokenClaims): boolean;
+  /** May pages of this origin send with this application's keys? Within `refreshMs` of a change. */
+  allowsOrigin(applicationId: string, origin: string): boolean;
   stop(): void;
 };
 
-type Snapshot = { revoked: Set<string>; applications: Set<string>; readFromMs: number };
+type Snapshot = { revoked: Set<string>; applications: Map<string, string[] | null>; readFromMs: number };
 
 /**
- * Keeps the ids of revoked tokens and of existing applications in memory, reloaded every
+ * Keeps the ids of revoked tokens and of existing applications (with the origins each allows) in memory, reloaded every
  * `refreshMs`, so verifying a token never waits for the database. The first load completes before
  * the api accepts requests.
  *
@@ -21,8 +23,8 @@ type Snapshot = { revoked: Set<string>; applications: Set<string>; readFromMs: n
 export async function startRevocationList(db: DataSource, refreshMs: number, log: Logger): Promise<RevocationList> {
   const read = async (): Promise<Snapshot> => {
     const readFromMs = Date.now();
-    const [revoked, applications] = await Promise.all([listRevokedTokenIds(db), listApplicationIds(db)]);
-    return { revoked: new Set(revoked), applications: new Set(applications), readFromMs };
+    const [revoked, applications] = await Promise.all([listRevokedTokenIds(db), listApplicationOrigins(db)]);
+    return { revoked: new Set(revoked), applications, readFromMs };
   };
   let snapshot = await read();
   let refreshing = false;
@@ -42,6 +44,7 @@ export async function startRevocationList(db: DataSource, refreshMs: number, log
   return {
     isRevoked: ({ tokenId, applicationId, issuedAtMs }) =>
       snapshot.revoked.has(tokenId) || (!snapshot.applications.has(applicationId) && (issuedAtMs ?? 0) + 1000 <= snapshot.readFromMs),
+    allowsOrigin: (applicationId, origin) => snapshot.applications.get(applicationId)?.includes(origin) ?? true,
     stop: () => clearInterval(timer),
   };
 }

@@ -36,12 +36,18 @@ const kindFilters = {
   name: z.string().min(1).max(100).optional().openapi({ example: 'cta click' }),
 };
 
+/** Who acted, as Segment's calls name them (`userId`, `anonymousId`). */
+const actorFilters = {
+  user_id: z.string().min(1).max(1000).optional().openapi({ example: 'user-42' }),
+  anonymous_id: z.string().min(1).max(1000).optional().openapi({ example: '3f6d8b2a-visitor' }),
+};
+
 const sessionId = z.uuid().openapi({ example: 'e2085be5-9137-4e4e-80b5-f1ffddc25423' });
 
 /** Query of GET /events and GET /events/errors (besides `data.<field>` filters, which are free-form). */
-export const eventFiltersQuery = z.strictObject({ session_id: sessionId.optional(), ...kindFilters, ...pageFilters });
+export const eventFiltersQuery = z.strictObject({ session_id: sessionId.optional(), ...kindFilters, ...actorFilters, ...pageFilters });
 /** Query of GET /sessions/{session_id}/events: the session comes from the path. */
-export const sessionEventsQuery = z.strictObject({ ...kindFilters, ...pageFilters });
+export const sessionEventsQuery = z.strictObject({ ...kindFilters, ...actorFilters, ...pageFilters });
 export type EventFilters = z.infer<typeof eventFiltersQuery>;
 
 export const eventIdParams = z.object({ id: z.uuid().openapi({ example: '6f1c3c1e-5b7a-4d2e-8f3a-2b1c0d9e8f7a' }) });

@@ -10,6 +10,11 @@ export type LoadSpec = {
   url: string;
   token?: string;
   bodiesFile: string;
+  /** Default POST /events with JSON bodies. */
+  path?: string;
+  headers?: Record<string, string>;
+  /** Bodies stored as base64 (compressed ones), sent as bytes. */
+  base64Bodies?: boolean;
   connections: number;
   durationSeconds: number;
   /** Requests per second across all connections; absent = as fast as possible. */
@@ -31,7 +36,8 @@ export type LoadResult = {
 };
 
 const spec = JSON.parse(process.argv[2]!) as LoadSpec;
-const bodies = JSON.parse(readFileSync(spec.bodiesFile, 'utf8')) as string[];
+const texts = JSON.parse(readFileSync(spec.bodiesFile, 'utf8')) as string[];
+const bodies = spec.base64Bodies ? texts.map((text) => Buffer.from(text, 'base64')) : texts;
 if (spec.idsFile) writeFileSync(spec.idsFile, '');
 let next = 0;
 let acceptedEvents = 0;
@@ -51,12 +57,14 @@ const result = await autocannon({
   requests: [
     {
       method: 'POST',
-      path: '/events',
-      headers: { 'content-type': 'application/json', ...(spec.token ? { authorization: `Bearer ${spec.token}` } : {}) },
-      setupRequest: (request) => ({ ...request, body: bodies[(next++) % bodies.length] }),
+      path: spec.path ?? '/events',
+      headers: { 'content-type': 'application/json', ...(spec.token ? { authorization: `Bearer ${spec.token}` } : {}), ...spec.headers },
+      // autocannon sends a Buffer body as it is; its types say string
+      setupRequest: (request) => ({ ...request, body: bodies[(next++) % bodies.length] as string }),
       onResponse: (status, body) => {
         statuses[status] = (statuses[status] ?? 0) + 1;
-        if (status !== 202) return;
+        // POST /events answers 202, Segment's routes 200
+        if (status !== 202 && status !== 200) return;
         const ids = (JSON.parse(body) as { ids?: string[]; accepted: number }).ids;
         acceptedEvents += ids?.length ?? 0;
         if (ids && spec.idsFile) {

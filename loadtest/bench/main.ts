@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { gzipSync } from 'node:zlib';
 import amqp from 'amqplib';
 import pg from 'pg';
 import {
@@ -22,7 +23,7 @@ import { measureDeadDestination } from './isolation.js';
 import type { LoadResult, LoadSpec } from './http-load.js';
 import { firstLine, freePort, repositoryRoot, runNode, startNode, waitForHealth, waitUntil } from './processes.js';
 import { machine, markdownTable, type Row } from './report.js';
-import { requestBodies } from './sample-events.js';
+import { requestBodies, segmentAndArgusBodies } from './sample-events.js';
 
 /**
  * `make bench`: the machine's own limits and the service measured against them, in one run.
@@ -51,7 +52,7 @@ const env = {
   DESTINATION_ALLOW_PRIVATE_NETWORKS: 'true',
 };
 const work = mkdtempSync(join(tmpdir(), 'argus-bench-'));
-const steps = 12;
+const steps = 13;
 /** The worker's default DELIVERY_CONCURRENCY, which the delivery baseline matches. */
 const deliveryConcurrency = 16;
 const deliveryEvents = Number(process.env.BENCH_DELIVERY_EVENTS ?? 20_000);
@@ -65,6 +66,10 @@ const bodyFile = (name: string, bodies: string[]) => {
 };
 const singleBodies = bodyFile('single', requestBodies(5000, 1));
 const batchBodies = bodyFile('batch', requestBodies(200, 100));
+const sameEvents = segmentAndArgusBodies(200, 100);
+const segmentBodies = bodyFile('segment', sameEvents.segment);
+const segmentGzipBodies = bodyFile('segment-gzip', sameEvents.segment.map((body) => gzipSync(body).toString('base64')));
+const argusTwinBodies = bodyFile('argus-twin', sameEvents.argus);
 const idsFiles: string[] = [];
 
 async function load(spec: Omit<LoadSpec, 'connections' | 'durationSeconds'> & Partial<LoadSpec>, collectIds = true): Promise<LoadResult> {
@@ -117,8 +122,22 @@ try {
   progress(`service: batches of 100 events, ${connections} connections, ${batchSeconds} s`);
   const batch = await load({ url: apiUrl, token, bodiesFile: batchBodies, durationSeconds: batchSeconds });
 
+  // Segment's /v1/batch against POST /events carrying the same events, each for as long, in turn
+  progress(`service: Segment /v1/batch of 100 calls, plain and gzip, against POST /events with the same events, ${batchSeconds} s each`);
+  const twin = await load({ url: apiUrl, token, bodiesFile: argusTwinBodies, durationSeconds: batchSeconds });
+  const segmentPlain = await load({ url: apiUrl, token, bodiesFile: segmentBodies, path: '/v1/batch', durationSeconds: batchSeconds });
+  const segmentGzip = await load({
+    url: apiUrl,
+    token,
+    bodiesFile: segmentGzipBodies,
+    base64Bodies: true,
+    path: '/v1/batch',
+    headers: { 'content-encoding': 'gzip' },
+    durationSeconds: batchSeconds,
+  });
+
   progress('worker: draining the full queue');
-  const queued = single.acceptedEvents + batch.acceptedEvents;
+  const queued = single.acceptedEvents + batch.acceptedEvents + twin.acceptedEvents + segmentPlain.acceptedEvents + segmentGzip.acceptedEvents;
   const workerMetricsUrl = `http://127.0.0.1:${await freePort()}/metrics`;
   const worker = startNode('worker/dist/main.js', { ...env, WORKER_METRICS_PORT: new URL(workerMetricsUrl).port, WORKER_METRICS_HOST: '127.0.0.1' });
   running.push(worker);
@@ -165,7 +184,8 @@ try {
   await worker.stop();
   Object.assign(checks, await lossCheck(total + isolationAccepted + delivery.accepted + besideSlow.accepted));
 
-  const accepted = (result: LoadResult) => result.statuses['202'] ?? 0;
+  // POST /events answers 202, Segment's routes 200
+  const accepted = (result: LoadResult) => (result.statuses['202'] ?? 0) + (result.statuses['200'] ?? 0);
   const failed = (result: LoadResult) => result.requests - accepted(result) + result.errors;
   rows.push(
     { figure: 'bare node:http, 202 (baseline)', value: bareLoad.requestsPerSecond, unit: 'req/s' },
@@ -178,6 +198,9 @@ try {
     { figure: 'single-event posts latency p99', value: single.latencyP99, unit: 'ms', baseline: { name: 'bare p99', value: bareLoad.latencyP99 }, target: '< 50 ms' },
     { figure: 'batched posts (100 events) accepted', value: batch.acceptedEvents / batchSeconds, unit: 'events/s', baseline: { name: 'confirmed publish', value: publishRate }, target: '≥ 40,000 events/s' },
     { figure: 'batched posts latency p99', value: batch.latencyP99, unit: 'ms' },
+    { figure: 'POST /events, batches of the 100 events below (baseline)', value: twin.acceptedEvents / batchSeconds, unit: 'events/s' },
+    segmentRow('plain', segmentPlain, twin),
+    segmentRow('gzip', segmentGzip, twin),
     { figure: 'worker drain from a full queue', value: drainRate, unit: 'events/s', baseline: { name: 'multi-row INSERT', value: insertRate }, target: '≥ 50 %' },
     {
       // every drained event costs a row inserted and a message published and confirmed, on the same cores
@@ -236,6 +259,9 @@ try {
   checks.failedRequests = {
     single: failed(single),
     batch: failed(batch),
+    twin: failed(twin),
+    segmentPlain: failed(segmentPlain),
+    segmentGzip: failed(segmentGzip),
     e2e: failed(e2e),
     sustained: failed(sustained),
     isolationWithout: failed(dead.without[0]) + failed(dead.without[1]),
@@ -245,6 +271,16 @@ try {
 } finally {
   for (const process of running.reverse()) await process.stop().catch(() => undefined);
   await cleanUp();
+}
+
+function segmentRow(encoding: string, result: LoadResult, sameEvents: LoadResult): Row {
+  return {
+    figure: `Segment /v1/batch of 100 calls, ${encoding}, accepted`,
+    value: result.acceptedEvents / batchSeconds,
+    unit: 'events/s',
+    baseline: { name: 'POST /events, same events', value: sameEvents.acceptedEvents / batchSeconds },
+    target: '≥ 80 %',
+  };
 }
 
 async function storedCount(): Promise<number> {

@@ -28,6 +28,27 @@ export function sampleEvent(index: number, sessions: readonly string[]): Record<
 
 export const newSessions = (count: number) => Array.from({ length: count }, () => randomUUID());
 
+/**
+ * The same events as Segment track calls (`{batch: [...]}` bodies of `size` calls) and as POST
+ * /events batches, so that the two routes are compared on equal work.
+ */
+export function segmentAndArgusBodies(count: number, size: number): { segment: string[]; argus: string[] } {
+  const sessions = newSessions(500);
+  const requests = Array.from({ length: count }, (_, request) =>
+    Array.from({ length: size }, (_, offset) => {
+      const index = request * size + offset;
+      const event = sampleEvent(index, sessions) as { session_id: string; name: string; data: Record<string, unknown>; timestamp: string };
+      // no messageId, as the events carry no event_id: the bench cycles through these bodies, and
+      // a repeated id would be stored once, short of the count it waits for
+      return { event, call: { type: 'track', anonymousId: event.session_id, event: event.name, properties: event.data, timestamp: event.timestamp } };
+    }),
+  );
+  return {
+    segment: requests.map((pairs) => JSON.stringify({ batch: pairs.map((pair) => pair.call) })),
+    argus: requests.map((pairs) => JSON.stringify(pairs.map((pair) => pair.event))),
+  };
+}
+
 /** Request bodies to cycle through: `size` events each (a bare object when size is 1). */
 export function requestBodies(count: number, size: number): string[] {
   const sessions = newSessions(500);

@@ -40,8 +40,11 @@ export async function listRevokedTokenIds(db: DataSource): Promise<string[]> {
   return rows.map((row) => row.id);
 }
 
-/** Ids of every application that exists: a token naming another was issued for one since deleted. */
-export async function listApplicationIds(db: DataSource): Promise<string[]> {
-  const rows: { id: string }[] = await db.query('SELECT id FROM applications');
-  return rows.map((row) => row.id);
+/**
+ * Every application that exists (a token naming another was issued for one since deleted), with the
+ * origins whose pages may send with its keys (null: any).
+ */
+export async function listApplicationOrigins(db: DataSource): Promise<Map<string, string[] | null>> {
+  const rows: { id: string; allowed_origins: string[] | null }[] = await db.query('SELECT id, allowed_origins FROM applications');
+  return new Map(rows.map((row) => [row.id, row.allowed_origins]));
 }

@@ -20,6 +20,7 @@ import { Destinations1732410000000 } from './migrations/1732410000000-destinatio
 import { SchemaSuspension1732415000000 } from './migrations/1732415000000-schema-suspension.js';
 import { DeliveryAttempts1732427000000 } from './migrations/1732427000000-delivery-attempts.js';
 import { OperatorConsole1732430000000 } from './migrations/1732430000000-operator-console.js';
+import { SegmentIngestion1732440000000 } from './migrations/1732440000000-segment-ingestion.js';
 
 export const entities = [Application, ApiToken, Session, StoredEvent, EventError, Operator, EventSchema, Destination, DeliveryBacklogEntry, DestinationDeadLetter, DeliveryAttempt];
 export const migrations = [
@@ -31,6 +32,7 @@ export const migrations = [
   SchemaSuspension1732415000000,
   DeliveryAttempts1732427000000,
   OperatorConsole1732430000000,
+  SegmentIngestion1732440000000,
 ];
 
 export function createDataSource(options: { url: string; poolSize?: number; applicationName?: string }): DataSource {

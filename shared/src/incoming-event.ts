@@ -1,9 +1,13 @@
 import { z } from 'zod';
-import { eventKindName } from './event-kind.js';
+import { eventKindName, withoutNul } from './event-kind.js';
 import { parseTimestamp, timestampGrammar } from './timestamp.js';
 
 /** `data` may nest this many levels (`data` itself is the first). PostgreSQL's jsonb holds more; readers and indexes are kinder with less. */
 export const maxDataDepth = 32;
+
+/** Who acted, as the sending system names them (Segment's `userId` and `anonymousId`). */
+const actorId = () => withoutNul(z.string('must be a string').min(1, 'must not be empty').max(1000, 'must be at most 1000 characters'));
+const attributes = () => z.record(z.string(), z.unknown(), 'must be an object');
 
 const timestampText = () => z.string('must be a string').refine((text) => parseTimestamp(text) !== undefined, `must be ${timestampGrammar}`);
 
@@ -24,6 +28,12 @@ export const incomingEventSchema = () =>
     timestamp: timestampText(),
     sent_at: timestampText().optional(),
     schema_version: z.number('must be a number').int('must be a whole number').positive('must be 1 or more').optional(),
+    /** The known user, and the visitor before (or without) one: what Segment's calls carry; GET /events filters by them. */
+    user_id: actorId().optional(),
+    anonymous_id: actorId().optional(),
+    /** What Segment's calls say about where they come from (device, page, library…) and which tools should get them: kept as sent. */
+    context: attributes().optional(),
+    integrations: attributes().optional(),
   });
 
 export type IncomingEvent = z.infer<ReturnType<typeof incomingEventSchema>>;

@@ -21,6 +21,10 @@ export const storedEventSchema = () =>
     request_id: z.string(),
     /** The version of the application's schema for this kind that validated it; null when none applied. */
     schema_version: z.number().int().nullable(),
+    user_id: z.string().nullable(),
+    anonymous_id: z.string().nullable(),
+    context: z.record(z.string(), z.unknown()).nullable(),
+    integrations: z.record(z.string(), z.unknown()).nullable(),
   });
 export type StoredEventJson = z.infer<ReturnType<typeof storedEventSchema>>;
 
@@ -47,6 +51,10 @@ export type EventRow = {
   receivedAt: string;
   requestId: string;
   schemaVersion: number | null;
+  userId: string | null;
+  anonymousId: string | null;
+  context: Record<string, unknown> | null;
+  integrations: Record<string, unknown> | null;
   /** The event as the client sent it, kept in case it is filed as an error after all. */
   raw: unknown;
 };
@@ -77,6 +85,10 @@ export function storedEventMessage(row: EventRow, application: string): StoredEv
     received_at: row.receivedAt,
     request_id: row.requestId,
     schema_version: row.schemaVersion,
+    user_id: row.userId,
+    anonymous_id: row.anonymousId,
+    context: row.context,
+    integrations: row.integrations,
   };
 }
 
@@ -104,5 +116,6 @@ export function storedEventColumns(table: string): string {
   ${column('category')} AS category, ${column('name')} AS name, ${column('data')} AS data,
   ${isoTimestampText(column('timestamp'))} AS timestamp, ${isoTimestampText(column('client_timestamp'))} AS client_timestamp,
   ${isoTimestampText(column('sent_at'))} AS sent_at, ${isoTimestampText(column('received_at'))} AS received_at, ${column('request_id')} AS request_id,
-  ${column('schema_version')} AS schema_version`;
+  ${column('schema_version')} AS schema_version, ${column('user_id')} AS user_id, ${column('anonymous_id')} AS anonymous_id,
+  ${column('context')} AS context, ${column('integrations')} AS integrations`;
 }

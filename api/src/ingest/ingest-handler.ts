@@ -1,20 +1,24 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { encodeIngestRequest } from '@argus/shared';
-import * as contentType from 'content-type';
-import getRawBody from 'raw-body';
+import { encodeIngestRequest, type IngestRequestMeta, type SerialisedEvent } from '@argus/shared';
 import type { Authenticate } from '../auth.js';
-import { assignRequestId, badRequest, payloadTooLarge, unsupportedMediaType, type SendError } from '../errors.js';
+import { ApiError, assignRequestId, type SendError } from '../errors.js';
 import type { IngestObserver } from '../metrics.js';
 import type { Publisher } from '../publisher.js';
 import { parseEvents, type IngestLimits } from './parse-events.js';
+import { readBody, requireJsonText, type BodyLimits } from './request-body.js';
 
 export type IngestDependencies = {
   authenticate: Authenticate;
   publisher: Publisher;
-  limits: IngestLimits & { maxBodyBytes: number };
+  limits: IngestLimits & BodyLimits;
   sendError: SendError;
   observer?: IngestObserver;
+  /** May a page of this origin send with this application's keys? (A request without Origin is no browser's.) */
+  allowsOrigin?: (applicationId: string, origin: string) => boolean;
 };
+
+/** JSON, or JSON labelled text/plain as browsers send it to avoid a preflight. */
+const jsonTypes = ['application/json', 'text/plain'];
 
 /**
  * POST /events, kept on plain node:http because it is the hot path: authenticate from memory,
@@ -26,48 +30,37 @@ export function createIngestHandler(deps: IngestDependencies) {
     const requestId = assignRequestId(req, res);
     try {
       const claims = deps.authenticate(req.headers.authorization, 'write');
-      requireJson(req);
-      const body = await readBody(req, deps.limits.maxBodyBytes);
+      requireAllowedOrigin(req, claims.applicationId, deps);
+      requireJsonText(req, jsonTypes);
+      const body = await readBody(req, deps.limits);
       const receivedAt = new Date().toISOString();
       const { events, sentAt } = parseEvents(body, deps.limits);
-      const request = encodeIngestRequest(
-        { application_id: claims.applicationId, request_id: requestId, received_at: receivedAt, sent_at: sentAt },
-        events,
-      );
-      const publishedAt = performance.now();
-      await deps.publisher.publishConfirmed(request);
-      deps.observer?.published(events.length, (performance.now() - publishedAt) / 1000);
-      res.statusCode = 202;
-      res.setHeader('Content-Type', 'application/json; charset=utf-8');
-      res.end(JSON.stringify({ accepted: events.length, ids: events.map((event) => event.id) }));
+      await publishConfirmed({ application_id: claims.applicationId, request_id: requestId, received_at: receivedAt, sent_at: sentAt }, events, deps);
+      answerJson(res, 202, { accepted: events.length, ids: events.map((event) => event.id) });
     } catch (error) {
       deps.sendError(res, error, requestId);
     }
   };
 }
 
-function requireJson(req: IncomingMessage): void {
-  const header = req.headers['content-type'];
-  if (!header) throw unsupportedMediaType('Content-Type must be application/json');
-  let parsed: contentType.ContentType;
-  try {
-    parsed = contentType.parse(header);
-  } catch {
-    throw unsupportedMediaType(`Content-Type "${header}" cannot be parsed; use application/json`);
-  }
-  if (parsed.type !== 'application/json') throw unsupportedMediaType(`Content-Type must be application/json, not ${parsed.type}`);
-  const charset = parsed.parameters.charset?.toLowerCase();
-  if (charset && charset !== 'utf-8' && charset !== 'utf8') throw unsupportedMediaType(`charset must be utf-8, not ${charset}`);
+/** Publishes one request's events and returns once the broker confirmed them. */
+export async function publishConfirmed(meta: IngestRequestMeta, events: SerialisedEvent[], deps: Pick<IngestDependencies, 'publisher' | 'observer'>): Promise<void> {
+  const publishedAt = performance.now();
+  await deps.publisher.publishConfirmed(encodeIngestRequest(meta, events));
+  deps.observer?.published(events.length, (performance.now() - publishedAt) / 1000);
 }
 
-async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
-  try {
-    return await getRawBody(req, { length: req.headers['content-length'], limit });
-  } catch (error) {
-    const type = (error as { type?: string }).type;
-    if (type === 'entity.too.large') throw payloadTooLarge('body_too_large', `request body exceeds ${limit} bytes`);
-    if (type === 'request.size.invalid') throw badRequest('invalid_body', 'request body is shorter than its Content-Length');
-    if (type === 'request.aborted') throw badRequest('request_aborted', 'the client aborted the request');
-    throw error;
+export function requireAllowedOrigin(req: IncomingMessage, applicationId: string, deps: Pick<IngestDependencies, 'allowsOrigin'>): void {
+  const origin = req.headers.origin;
+  if (origin !== undefined && deps.allowsOrigin && !deps.allowsOrigin(applicationId, origin)) {
+    throw forbiddenOrigin(origin);
   }
 }
+
+export function answerJson(res: ServerResponse, status: number, body: unknown): void {
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.end(JSON.stringify(body));
+}
+
+const forbiddenOrigin = (origin: string) => new ApiError(403, 'origin_not_allowed', `this application does not take events from pages of ${origin}`);

@@ -15,6 +15,12 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * gets its id here (the client's `event_id`, or a new one), since the 202 answers with it.
  */
 export function parseEvents(body: Buffer, limits: IngestLimits): ParsedEvents {
+  const { items, sentAt } = batchOf(parseJsonBody(body));
+  return { events: serialiseEvents(items, limits), sentAt };
+}
+
+/** A body as JSON text that parses, in UTF-8, holding no number that parsing would change. */
+export function parseJsonBody(body: Buffer): unknown {
   let text: string;
   try {
     text = utf8.decode(body);
@@ -35,13 +41,16 @@ export function parseEvents(body: Buffer, limits: IngestLimits): ParsedEvents {
       inexact.map((literal) => ({ path: '', message: `${literal} cannot be kept exactly` })),
     );
   }
+  return parsed;
+}
 
-  const { items, sentAt } = batchOf(parsed);
+/** A batch's events within the limits, each with its id and serialised once. */
+export function serialiseEvents(items: readonly unknown[], limits: IngestLimits): SerialisedEvent[] {
   if (items.length === 0) throw badRequest('empty_batch', 'the batch holds no events');
   if (items.length > limits.maxBatchEvents) {
     throw payloadTooLarge('batch_too_large', `a batch holds at most ${limits.maxBatchEvents} events; this one has ${items.length}`);
   }
-  return { events: items.map((item, index) => serialiseEvent(item, index, limits.maxEventBytes)), sentAt };
+  return items.map((item, index) => serialiseEvent(item, index, limits.maxEventBytes));
 }
 
 function batchOf(parsed: unknown): { items: unknown[]; sentAt?: unknown } {
@@ -83,6 +92,6 @@ function eventIdOf(event: Record<string, unknown>, path: string): string {
   ]);
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

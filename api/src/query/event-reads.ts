@@ -47,6 +47,8 @@ export function eventListSql(query: EventQuery): Sql {
   if (query.sessionId) where.push(`session_id = ${bind(query.sessionId)}`);
   if (query.category) where.push(`category = ${bind(query.category)}`);
   if (query.name) where.push(`name = ${bind(query.name)}`);
+  if (query.userId) where.push(`user_id = ${bind(query.userId)}`);
+  if (query.anonymousId) where.push(`anonymous_id = ${bind(query.anonymousId)}`);
   if (query.from) where.push(`timestamp >= ${bind(query.from)}::timestamptz`);
   if (query.to) where.push(`timestamp < ${bind(query.to)}::timestamptz`);
   if (query.after) where.push(`(timestamp, id) > (${bind(query.after.time)}::timestamptz, ${bind(query.after.id)}::uuid)`);
@@ -78,7 +80,7 @@ export function eventErrorListSql(query: EventQuery): Sql {
   const { values, bind } = parameters();
   const where: string[] = [];
   if (query.applicationId) where.push(`application_id = ${bind(query.applicationId)}`);
-  const fields = { session_id: query.sessionId, category: query.category, name: query.name };
+  const fields = { session_id: query.sessionId, category: query.category, name: query.name, user_id: query.userId, anonymous_id: query.anonymousId };
   for (const [field, value] of Object.entries(fields)) {
     if (value !== undefined) where.push(`raw @> ${bind(JSON.stringify(nestAt([field], value)))}::jsonb`);
   }

@@ -13,6 +13,8 @@ export type EventQuery = {
   sessionId?: string;
   category?: string;
   name?: string;
+  userId?: string;
+  anonymousId?: string;
   from?: string;
   to?: string;
   data: DataFilter[];
@@ -60,6 +62,8 @@ export function parseEventQuery(
     sessionId: filters.session_id,
     category: filters.category,
     name: filters.name,
+    userId: filters.user_id,
+    anonymousId: filters.anonymous_id,
     from: filters.from,
     to: filters.to,
     data,

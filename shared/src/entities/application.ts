@@ -13,6 +13,10 @@ export class Application {
   @Column({ type: 'text' })
   email: string;
 
+  /** Origins whose pages may send with this application's keys (CORS); null: any origin. */
+  @Column({ type: 'text', name: 'allowed_origins', array: true, nullable: true })
+  allowedOrigins: string[] | null;
+
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt: Date;
 

@@ -45,4 +45,18 @@ export class StoredEvent {
   /** The version of the application's JSON Schema for this kind that validated it; null when none applied. */
   @Column({ type: 'int', name: 'schema_version', nullable: true })
   schemaVersion: number | null;
+
+  /** Who acted, as the sending system names them (Segment's userId and anonymousId). */
+  @Column({ type: 'text', name: 'user_id', nullable: true })
+  userId: string | null;
+
+  @Column({ type: 'text', name: 'anonymous_id', nullable: true })
+  anonymousId: string | null;
+
+  /** Segment's context and integrations, kept as sent. */
+  @Column({ type: 'jsonb', nullable: true })
+  context: Record<string, unknown> | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  integrations: Record<string, unknown> | null;
 }

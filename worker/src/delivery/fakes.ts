@@ -112,6 +112,10 @@ export function storedEvent(sessionId: string, overrides: Partial<StoredEventMes
     received_at: '2023-01-01T09:15:28.000000Z',
     request_id: 'r',
     schema_version: null,
+    user_id: null,
+    anonymous_id: null,
+    context: null,
+    integrations: null,
     ...overrides,
   };
 }

@@ -20,6 +20,10 @@ const event: StoredEventMessage = {
   received_at: '2023-01-01T09:15:28.000000Z',
   request_id: 'r1',
   schema_version: null,
+  user_id: null,
+  anonymous_id: null,
+  context: null,
+  integrations: null,
 };
 const secret = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 

@@ -41,6 +41,7 @@ export async function check(items: readonly Verdict<Normalised>[], deps: CheckDe
         receivedAt: request.received_at,
         requestId: request.request_id,
         schemaVersion: schema.version,
+        ...value.actor,
         raw: ref.raw,
       },
     };

@@ -36,6 +36,12 @@ export function normalise(ref: EventRef, options: NormaliseOptions): Verdict<Nor
       schemaVersion: isValid('schema_version') ? (raw.schema_version as number | undefined) : undefined,
       sessionId: isValid('session_id') ? (raw.session_id as string).toLowerCase() : undefined,
       times,
+      actor: {
+        userId: (raw.user_id as string | undefined) ?? null,
+        anonymousId: (raw.anonymous_id as string | undefined) ?? null,
+        context: (raw.context as Record<string, unknown> | undefined) ?? null,
+        integrations: (raw.integrations as Record<string, unknown> | undefined) ?? null,
+      },
     },
   };
 }

@@ -17,6 +17,8 @@ export type Normalised = {
   kind?: KindFields;
   schemaVersion?: number;
   sessionId?: string;
+  /** Who acted and Segment's attributes, when valid (else the event is invalid anyway). */
+  actor: Pick<EventRow, 'userId' | 'anonymousId' | 'context' | 'integrations'>;
   /** Present when the timestamps could be read: stored timestamp (corrected for the client's clock), the client's own, and its clock when sending. */
   times?: { timestamp: EpochMicros; clientTimestamp: EpochMicros; sentAt?: EpochMicros };
 };

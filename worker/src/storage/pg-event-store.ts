@@ -71,11 +71,15 @@ async function sessionConflicts(tx: EntityManager, events: EventRow[]): Promise<
 async function insertEvents(tx: EntityManager, events: EventRow[], replays: ReadonlySet<string>): Promise<Set<string>> {
   if (events.length === 0) return new Set();
   const rows: { id: string }[] = await tx.query(
-    `INSERT INTO events (id, application_id, session_id, category, name, data, timestamp, client_timestamp, sent_at, received_at, request_id, schema_version)
-     SELECT c.id, c.application_id, c.session_id, c.category, c.name, c.data, c.timestamp, c.client_timestamp, c.sent_at, c.received_at, c.request_id, c.schema_version
+    `INSERT INTO events (id, application_id, session_id, category, name, data, timestamp, client_timestamp, sent_at, received_at, request_id, schema_version,
+                         user_id, anonymous_id, context, integrations)
+     SELECT c.id, c.application_id, c.session_id, c.category, c.name, c.data, c.timestamp, c.client_timestamp, c.sent_at, c.received_at, c.request_id, c.schema_version,
+            c.user_id, c.anonymous_id, c.context, c.integrations
      FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::jsonb[],
-                 $7::timestamptz[], $8::timestamptz[], $9::timestamptz[], $10::timestamptz[], $11::text[], $12::int[], $13::boolean[])
-       AS c(id, application_id, session_id, category, name, data, timestamp, client_timestamp, sent_at, received_at, request_id, schema_version, replay)
+                 $7::timestamptz[], $8::timestamptz[], $9::timestamptz[], $10::timestamptz[], $11::text[], $12::int[], $13::boolean[],
+                 $14::text[], $15::text[], $16::jsonb[], $17::jsonb[])
+       AS c(id, application_id, session_id, category, name, data, timestamp, client_timestamp, sent_at, received_at, request_id, schema_version, replay,
+            user_id, anonymous_id, context, integrations)
      WHERE c.replay OR NOT EXISTS (SELECT 1 FROM event_errors e WHERE e.application_id = c.application_id AND e.event_id = c.id)
      ORDER BY 1
      ON CONFLICT (id) DO NOTHING
@@ -94,6 +98,10 @@ async function insertEvents(tx: EntityManager, events: EventRow[], replays: Read
       events.map((e) => e.requestId),
       events.map((e) => e.schemaVersion),
       events.map((e) => replays.has(e.id)),
+      events.map((e) => e.userId),
+      events.map((e) => e.anonymousId),
+      events.map((e) => (e.context === null ? null : JSON.stringify(e.context))),
+      events.map((e) => (e.integrations === null ? null : JSON.stringify(e.integrations))),
     ],
   );
   return new Set(rows.map((row) => row.id));
