@@ -61,7 +61,3 @@ export function formatTimestamp(micros: EpochMicros): string {
   return `${iso.slice(0, 19)}.${String(fraction).padStart(6, '0')}Z`;
 }
 
-export const microsFromDate = (date: Date): EpochMicros => BigInt(date.getTime()) * 1000n;
-
-/** Whole microseconds between two instants, as a number (for messages and durations). */
-export const microsBetween = (from: EpochMicros, to: EpochMicros): number => Number(to - from);

@@ -1,3 +1,4 @@
+import { uuidPattern } from '@argus/shared';
 import { badRequest } from '../errors.js';
 import { isObject } from './parse-events.js';
 import { uuidV5 } from './uuid-v5.js';
@@ -72,11 +73,9 @@ function sessionIdOf(visitor: string, applicationId: string): string {
   return id;
 }
 
-const uuidText = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The stored id of a call, as the README tells users to compute it. */
 export function segmentEventId(messageId: string, applicationId: string): string {
-  return uuidText.test(messageId) ? messageId.toLowerCase() : uuidV5(messageId, applicationId);
+  return uuidPattern.test(messageId) ? messageId.toLowerCase() : uuidV5(messageId, applicationId);
 }
 
 function eventIdOf(messageId: unknown, applicationId: string): string | undefined {
