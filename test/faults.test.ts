@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { request } from 'node:http';
 import { eventually } from '@argus/shared/testing';
 import { freePort, startProcess, stopProcess } from './support/processes.js';
 import { sampleEvent, startStack, type TestStack } from './support/stack.js';
@@ -51,25 +52,48 @@ describe('when processes die', () => {
   });
 
   it('finishes in-flight requests on SIGTERM: every 202 it gave is stored, and it exits cleanly', async () => {
-    const port = String(await freePort());
-    const api = startProcess('api/dist/main.js', { ...stack.env, PORT: port, HOST: '127.0.0.1' });
+    const port = await freePort();
+    const api = startProcess('api/dist/main.js', { ...stack.env, PORT: String(port), HOST: '127.0.0.1' });
     children.push(api);
-    const url = `http://127.0.0.1:${port}`;
-    await eventually(async () => ((await fetch(`${url}/health`).then((r) => r.ok, () => false)) ? true : undefined), 20_000, 'the api to start');
+    await eventually(async () => ((await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false)) ? true : undefined), 20_000, 'the api to start');
     await stack.startWorker();
 
+    // `Expect: 100-continue` makes "in flight" observable: the server has read these requests' headers
+    // when it answers 100, and their bodies are sent only after the SIGTERM.
     const body = JSON.stringify(Array.from({ length: 50 }, () => sampleEvent()));
-    const requests = Array.from({ length: 100 }, () =>
-      fetch(`${url}/events`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body }).then(
-        async (response) => (response.status === 202 ? ((await response.json()) as { ids: string[] }).ids : []),
-        () => [] as string[], // refused once the server closed: the client knows it was not accepted
-      ),
-    );
-    await Promise.race(requests); // the others are in flight now
+    const requests = Array.from({ length: 20 }, () => startRequest(port, token, body));
+    await Promise.all(requests.map((request) => request.continued));
     const exitCode = stopProcess(api, 'SIGTERM');
-    const accepted = (await Promise.all(requests)).flat();
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the api has the signal before the bodies come
+    for (const request of requests) request.finish();
+
+    const answers = await Promise.all(requests.map((request) => request.answer));
+    expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 202));
     expect(await exitCode).toBe(0);
-    expect(accepted.length).toBeGreaterThan(50);
+    const accepted = answers.flatMap((answer) => (JSON.parse(answer.body) as { ids: string[] }).ids);
+    expect(accepted).toHaveLength(20 * 50);
     await stack.waitUntilStored(accepted, 20_000);
   });
 });
+
+/** A POST /events whose headers go now and whose body goes when `finish` is called. */
+function startRequest(port: number, token: string, body: string) {
+  const req = request({
+    host: '127.0.0.1',
+    port,
+    method: 'POST',
+    path: '/events',
+    headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), Authorization: `Bearer ${token}`, Expect: '100-continue' },
+  });
+  const continued = new Promise<void>((resolve) => req.once('continue', resolve));
+  const answer = new Promise<{ status: number; body: string }>((resolve, reject) => {
+    req.once('error', reject);
+    req.once('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.once('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString() }));
+    });
+  });
+  req.flushHeaders();
+  return { continued, answer, finish: () => req.end(body) };
+}
