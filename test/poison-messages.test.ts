@@ -50,7 +50,7 @@ describe('a poison message', () => {
       return texts.map(() => 'ack');
     };
     consumer = await startConsumer({
-      url: broker.url,
+      urls: [broker.url],
       topology,
       prefetch: 50,
       batchMaxMessages: 10,

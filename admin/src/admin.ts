@@ -48,7 +48,7 @@ export function createAdmin(config: AdminConfig, log: Logger): AdminProcess {
       const loginThrottle = createLoginThrottle(sessionPool);
       stops.push(() => loginThrottle.stop());
 
-      const broker = { db, amqpUrl: config.AMQP_URL, topology: topologyFor(config) };
+      const broker = { db, amqpUrls: config.AMQP_URL, topology: topologyFor(config) };
       if (config.NODE_ENV !== 'production') discardStaleComponentBundle();
       const { loader, components } = loadComponents();
       const admin = new AdminJS({

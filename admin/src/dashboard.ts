@@ -76,7 +76,7 @@ export async function dashboardStats(deps: DatabaseAndBroker, query: DashboardQu
     countsOf('event_errors'),
     deps.db.query(`SELECT extract(epoch FROM max(stored_at - received_at))::float AS seconds FROM events WHERE received_at > now() - interval '5 minutes'`),
     destinationHealth(deps),
-    queueFigures(deps.amqpUrl, [deps.topology.ingestQueue, deps.topology.deadLetterQueue]),
+    queueFigures(deps.amqpUrls, [deps.topology.ingestQueue, deps.topology.deadLetterQueue]),
   ]);
   const series = fillBuckets(start, query.window, received, invalid);
   const total = (key: 'received' | 'invalid') => series.reduce((sum, bucket) => sum + bucket[key], 0);
@@ -102,7 +102,7 @@ export async function dashboardStats(deps: DatabaseAndBroker, query: DashboardQu
 /** Each destination's state and backlog, as `GET /destinations/{id}` reports it (the first 50 by name). */
 async function destinationHealth(deps: DatabaseAndBroker): Promise<DestinationHealth[]> {
   const destinations = await deps.db.getRepository(Destination).find({ order: { name: 'ASC' }, take: 50 });
-  const depths = await queueFigures(deps.amqpUrl, destinations.map((destination) => destinationQueueName(deps.topology, destination.id)));
+  const depths = await queueFigures(deps.amqpUrls, destinations.map((destination) => destinationQueueName(deps.topology, destination.id)));
   return Promise.all(
     destinations.map(async (destination) => {
       const backlog = await destinationBacklog(deps.db, destination, async () => messagesIn(depths, destinationQueueName(deps.topology, destination.id)));

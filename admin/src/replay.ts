@@ -23,7 +23,7 @@ export async function replayEventErrors(deps: DatabaseAndBroker, ids: readonly s
   );
   if (rows.length === 0) return 0;
   try {
-    await withConfirmChannel(deps.amqpUrl, async (channel) => {
+    await withConfirmChannel(deps.amqpUrls, async (channel) => {
       let returned = 0;
       channel.on('return', () => (returned += 1));
       for (const row of rows) {

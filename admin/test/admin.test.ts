@@ -131,7 +131,7 @@ describe('admin panel', () => {
 
     it('takes the marks back when the broker routes a replay to no queue', async () => {
       const { id, eventId } = await storedErrorRow('unroutable-replay-app');
-      const routedNowhere = { db: stack.database.db, amqpUrl: stack.broker.url, topology: { ...stack.broker.topology, ingestRoutingKey: 'nowhere' } };
+      const routedNowhere = { db: stack.database.db, amqpUrls: [stack.broker.url], topology: { ...stack.broker.topology, ingestRoutingKey: 'nowhere' } };
       await expect(replayEventErrors(routedNowhere, [id])).rejects.toBeInstanceOf(ReplayFailed);
       expect((await errorRow(eventId)).replayed_at).toBeNull();
     });
@@ -139,7 +139,7 @@ describe('admin panel', () => {
     it('tells the operator, without a server error, when the broker takes no replay', async () => {
       const { id, eventId } = await storedErrorRow('unbound-replay-app');
       const { ingestQueue, ingestExchange, ingestRoutingKey } = stack.broker.topology;
-      const binding = (change: 'bindQueue' | 'unbindQueue') => withConfirmChannel(stack.broker.url, (channel) => channel[change](ingestQueue, ingestExchange, ingestRoutingKey));
+      const binding = (change: 'bindQueue' | 'unbindQueue') => withConfirmChannel([stack.broker.url], (channel) => channel[change](ingestQueue, ingestExchange, ingestRoutingKey));
       await binding('unbindQueue');
       try {
         const refused = await act(`/resources/event_errors/records/${id}/replay`);
@@ -330,7 +330,7 @@ describe('admin panel', () => {
     });
 
     it('shows operators the dead-lettered messages', async () => {
-      await withConfirmChannel(stack.broker.url, async (channel) => {
+      await withConfirmChannel([stack.broker.url], async (channel) => {
         channel.publish(stack.broker.topology.deadLetterExchange, '', Buffer.from('poison'), { persistent: true });
         await channel.waitForConfirms();
       });

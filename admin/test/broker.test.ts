@@ -11,7 +11,7 @@ describe('the admin panel reaching the broker', () => {
     await new Promise((resolve) => server.close(resolve));
 
     let worked = false;
-    const attempt = withConfirmChannel(`amqp://guest:guest@127.0.0.1:${port}`, async () => (worked = true));
+    const attempt = withConfirmChannel([`amqp://guest:guest@127.0.0.1:${port}`], async () => (worked = true));
     await expect(attempt).rejects.toBeInstanceOf(PublishUnconfirmed);
     await expect(attempt).rejects.toThrow(/unreachable/);
     expect(worked).toBe(false);

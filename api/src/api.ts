@@ -31,7 +31,7 @@ export function createApi(config: ApiConfig, log: Logger): ApiProcess {
 
       const topology = topologyFor(config);
       const publisher = await startPublisher({
-        url: config.AMQP_URL,
+        urls: config.AMQP_URL,
         topology,
         confirmTimeoutMs: config.PUBLISH_CONFIRM_TIMEOUT_MS,
         maxInFlight: config.MAX_IN_FLIGHT_PUBLISHES,

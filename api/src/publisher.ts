@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChannelModel, ConfirmChannel } from 'amqplib';
-import { assertTopology, connectBroker, encodeIngestMessage, recoverConnectionWhenClosed, type Logger, type Topology } from '@argus/shared';
+import { assertTopology, connectBroker, encodeIngestMessage, renewableConfirmChannel, type Logger, type RenewableConfirmChannel, type Topology } from '@argus/shared';
 import { watchIngestBacklog } from './ingest-backlog.js';
 
 export type PublishRefusal = 'unreachable' | 'blocked' | 'backlog' | 'overloaded' | 'timeout' | 'nacked' | 'unroutable';
@@ -28,7 +28,7 @@ export type Publisher = {
 };
 
 export type PublisherOptions = {
-  url: string;
+  urls: readonly string[];
   topology: Topology;
   /** How long to wait for the broker's confirm before answering 503. */
   confirmTimeoutMs: number;
@@ -45,38 +45,46 @@ export type PublisherOptions = {
 /** A shared message stops taking requests at this size. */
 const maxMessageBytes = 4 * 1024 * 1024;
 
-type WaitingRequest = { request: string; resolve: () => void; reject: (refusal: PublishRefused) => void };
+type WaitingRequest = { request: string; deadline: number; resolve: () => void; reject: (refusal: PublishRefused) => void };
+
+/** The pause before a nacked message is tried again on a fresh channel, times the attempt. */
+const nackRetryDelayMs = 100;
 
 export async function startPublisher(options: PublisherOptions): Promise<Publisher> {
   const { topology, log } = options;
-  let channel: ConfirmChannel | undefined;
+  let ingest: RenewableConfirmChannel | undefined;
   let model: ChannelModel | undefined;
   let blocked = false;
+  // set when a confirm did not come in time, cleared by the next connection: /ready says so meanwhile
+  let stalled = false;
   let stopping = false;
   let reasserting: Promise<void> | undefined;
   // RabbitMQ sends basic.return before the ack of the same message, so the ack callback can ask here.
   const returned = new Set<string>();
 
   const connection = await connectBroker({
-    url: options.url,
+    urls: options.urls,
     name: 'argus-api',
     log,
     setup: async (connected) => {
-      const opened = await connected.createConfirmChannel();
-      await assertTopology(opened, topology);
-      opened.on('return', (message) => returned.add(String(message.properties.messageId)));
-      opened.on('close', () => {
-        if (channel === opened) channel = undefined;
+      const opened = renewableConfirmChannel(connected, {
+        prepare: async (channel) => {
+          await assertTopology(channel, topology);
+          channel.on('return', (message) => returned.add(String(message.properties.messageId)));
+        },
+        isStopping: () => stopping,
       });
-      recoverConnectionWhenClosed(connected, opened, () => stopping);
+      await opened.get();
       model = connected;
-      channel = opened;
+      ingest = opened;
+      stalled = false;
     },
   });
   // start answering only once the broker is there, if it comes soon; until then every publish is a 503
   await Promise.race([connection.waitForConnect().catch(() => undefined), sleep(options.firstConnectTimeoutMs, undefined, { ref: false })]);
   connection.on('disconnect', () => {
-    channel = undefined;
+    ingest = undefined;
+    model = undefined;
     blocked = false;
   });
   connection.on('blocked', () => (blocked = true));
@@ -104,17 +112,22 @@ export async function startPublisher(options: PublisherOptions): Promise<Publish
   }
 
   let waiting: WaitingRequest[] = [];
+  let waitingTimer: NodeJS.Timeout | undefined;
   let awaitingConfirm = 0;
   let messagesInFlight = 0;
+
+  const refusedForTime = () => new PublishRefused('timeout', `the broker did not confirm within ${options.confirmTimeoutMs} ms`);
+  const unreachable = (detail?: string) => new PublishRefused('unreachable', `the message broker is unreachable${detail ? ` (${detail})` : ''}`);
 
   /**
    * Publishes at once while fewer than `maxMessagesInFlight` messages await their confirm; beyond
    * that, requests wait and leave together in the next message when a confirm frees a place. An idle
    * api so adds no delay, and a busy one has the broker confirm a few larger messages instead of
-   * one per request — while keeping several in flight, so confirms never go one at a time.
+   * one per request — while keeping several in flight, so confirms never go one at a time. A
+   * request's wait, queued or published, ends `confirmTimeoutMs` after it arrived.
    */
   function publishConfirmed(request: string): Promise<void> {
-    if (!channel) return Promise.reject(new PublishRefused('unreachable', 'the message broker is unreachable'));
+    if (!ingest) return Promise.reject(unreachable());
     if (blocked) return Promise.reject(new PublishRefused('blocked', 'the message broker is refusing new messages (resource alarm)'));
     const depth = backlog.overLimit();
     if (depth !== undefined) {
@@ -127,9 +140,23 @@ export async function startPublisher(options: PublisherOptions): Promise<Publish
     }
     awaitingConfirm += 1;
     return new Promise<void>((resolve, reject) => {
-      waiting.push({ request, resolve, reject });
+      waiting.push({ request, deadline: performance.now() + options.confirmTimeoutMs, resolve, reject });
       if (messagesInFlight < options.maxMessagesInFlight) publishWaiting();
+      else expireWaiting();
     }).finally(() => (awaitingConfirm -= 1));
+  }
+
+  /** Refuses the requests whose time ran out while they waited for a place, the oldest first. */
+  function expireWaiting(): void {
+    if (waitingTimer || waiting.length === 0) return;
+    waitingTimer = setTimeout(() => {
+      waitingTimer = undefined;
+      const now = performance.now();
+      let expired = 0;
+      while (expired < waiting.length && waiting[expired]!.deadline <= now) expired += 1;
+      for (const waiter of waiting.splice(0, expired)) waiter.reject(refusedForTime());
+      expireWaiting();
+    }, waiting[0]!.deadline - performance.now());
   }
 
   function publishWaiting(): void {
@@ -139,7 +166,8 @@ export async function startPublisher(options: PublisherOptions): Promise<Publish
     while (count < waiting.length && (count === 0 || bytes < maxMessageBytes)) bytes += waiting[count++]!.request.length;
     const leaving = waiting.splice(0, count);
     messagesInFlight += 1;
-    publishMessage(encodeIngestMessage(leaving.map((waiter) => waiter.request)))
+    // the oldest request of the message sets its deadline
+    publishMessage(encodeIngestMessage(leaving.map((waiter) => waiter.request)), leaving[0]!.deadline)
       .then(
         () => leaving.forEach((waiter) => waiter.resolve()),
         (refusal: PublishRefused) => leaving.forEach((waiter) => waiter.reject(refusal)),
@@ -150,23 +178,45 @@ export async function startPublisher(options: PublisherOptions): Promise<Publish
       });
   }
 
-  function publishMessage(content: Buffer): Promise<void> {
-    const current = channel;
-    if (!current) return Promise.reject(new PublishRefused('unreachable', 'the message broker is unreachable'));
+  /**
+   * A nack is answered with a fresh channel and another try, while the deadline allows (see
+   * renewableConfirmChannel); the same message twice is harmless, the workers store each event id once.
+   */
+  async function publishMessage(content: Buffer, deadline: number): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      const refusal = await publishOnce(content, deadline);
+      if (!refusal) return;
+      const pause = nackRetryDelayMs * attempt;
+      if (refusal.reason !== 'nacked' || performance.now() + pause >= deadline) throw refusal;
+      await sleep(pause);
+    }
+  }
+
+  async function publishOnce(content: Buffer, deadline: number): Promise<PublishRefused | undefined> {
+    const slot = ingest;
+    if (!slot) return unreachable();
+    let channel = slot.current();
+    if (!channel) {
+      try {
+        channel = await slot.get();
+      } catch (error) {
+        return unreachable((error as Error).message);
+      }
+    }
     const messageId = randomUUID();
-    return new Promise<void>((resolve, reject) => {
+    const current = channel;
+    return new Promise<PublishRefused | undefined>((resolve) => {
       let settled = false;
       const settle = (refusal?: PublishRefused) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        if (refusal) reject(refusal);
-        else resolve();
+        resolve(refusal);
       };
-      const timer = setTimeout(
-        () => settle(new PublishRefused('timeout', `the broker did not confirm within ${options.confirmTimeoutMs} ms`)),
-        options.confirmTimeoutMs,
-      );
+      const timer = setTimeout(() => {
+        settle(refusedForTime());
+        leaveStalledNode();
+      }, deadline - performance.now());
       try {
         current.publish(
           topology.ingestExchange,
@@ -177,20 +227,33 @@ export async function startPublisher(options: PublisherOptions): Promise<Publish
             if (returned.delete(messageId)) {
               reassertTopology();
               settle(new PublishRefused('unroutable', 'no queue accepted the message'));
-            } else if (error) settle(new PublishRefused('nacked', 'the broker did not accept the message'));
-            else settle();
+            } else if (error) {
+              slot.renew(current);
+              settle(new PublishRefused('nacked', 'the broker did not accept the message'));
+            } else settle();
           },
         );
       } catch (error) {
         // the channel closed between our check and the write; amqplib will not call back
-        settle(new PublishRefused('unreachable', `the message broker is unreachable (${(error as Error).message})`));
+        settle(unreachable((error as Error).message));
       }
     });
   }
 
+  /**
+   * A node that takes publishes and confirms none (frozen, partitioned) would hold every request
+   * until its timeout for as long as it lasts: /ready turns 503 and the connection is dropped, so
+   * that the recovery tries the next node; a new connection clears the mark.
+   */
+  function leaveStalledNode(): void {
+    if (stalled || blocked) return;
+    stalled = true;
+    log.warn({ timeoutMs: options.confirmTimeoutMs }, 'the broker stopped confirming; reconnecting');
+    model?.close().catch(() => {});
+  }
+
   async function withChannel<T>(work: (channel: ConfirmChannel) => Promise<T>): Promise<T> {
-    const unreachable = (detail: string) => new PublishRefused('unreachable', `the message broker is unreachable (${detail})`);
-    if (!channel || !model) throw unreachable('not connected');
+    if (!ingest || !model) throw unreachable('not connected');
     let own: ConfirmChannel;
     try {
       own = await model.createConfirmChannel();
@@ -215,7 +278,7 @@ export async function startPublisher(options: PublisherOptions): Promise<Publish
   return {
     publishConfirmed,
     withChannel,
-    isReady: () => channel !== undefined && !blocked,
+    isReady: () => ingest !== undefined && !blocked && !stalled,
     close: async () => {
       stopping = true;
       backlog.stop();

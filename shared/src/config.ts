@@ -3,13 +3,15 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { brokerUrlsSchema } from './broker.js';
 
 /** Settings every Argus process reads; each process extends this shape with its own. */
 export const baseConfigShape = {
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).default('postgres://postgres@127.0.0.1:5432/argus'),
-  AMQP_URL: z.url({ protocol: /^amqps?$/ }).default('amqp://guest:guest@127.0.0.1:5672'),
+  /** One node's URL, or a cluster's nodes' URLs separated by commas: each process connects to any live one. */
+  AMQP_URL: brokerUrlsSchema.default(['amqp://guest:guest@127.0.0.1:5672']),
   /** Prefix of every exchange and queue name, so several installations (or test runs) can share a broker. */
   AMQP_PREFIX: z.string().regex(/^[a-z0-9_.-]+$/, 'lowercase letters, digits, "_", "." and "-" only').default('argus'),
   /** Deliveries of one message before the broker dead-letters it (a message that keeps crashing workers). */

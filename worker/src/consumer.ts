@@ -9,7 +9,7 @@ import type { Disposition } from './pipeline/settle.js';
 export type HandleBatch = (contents: Buffer[]) => Promise<Disposition[]>;
 
 export type ConsumerOptions = {
-  url: string;
+  urls: readonly string[];
   topology: Topology;
   /** Unacknowledged messages the broker may hand us at once: the pipeline's window. */
   prefetch: number;
@@ -40,7 +40,7 @@ export async function startConsumer(options: ConsumerOptions): Promise<Consumer>
   let idle: (() => void) | undefined;
 
   const connection = await connectBroker({
-    url: options.url,
+    urls: options.urls,
     name: 'argus-worker',
     log,
     setup: async (model) => {

@@ -69,7 +69,7 @@ export function createWorker(config: WorkerConfig, log: Logger): WorkerProcess {
         observe: metrics.pipeline,
       };
       consumer = await startConsumer({
-        url: config.AMQP_URL,
+        urls: config.AMQP_URL,
         topology,
         prefetch: config.PREFETCH,
         batchMaxMessages: config.BATCH_MAX_MESSAGES,
@@ -83,7 +83,7 @@ export function createWorker(config: WorkerConfig, log: Logger): WorkerProcess {
       if (config.DELIVERY_ENABLED) {
         const schedule = { initialDelayMs: config.DELIVERY_RETRY_INITIAL_MS, maxDelayMs: config.DELIVERY_RETRY_MAX_MS, maxAttempts: config.DELIVERY_MAX_ATTEMPTS };
         delivery = await startDeliverySupervisor({
-          url: config.AMQP_URL,
+          urls: config.AMQP_URL,
           topology,
           db,
           refreshMs: config.DESTINATION_REFRESH_MS,

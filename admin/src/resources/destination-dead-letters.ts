@@ -12,7 +12,7 @@ import { RepositoryResource } from './repository-resource.js';
 export function deadLettersResource(deps: DatabaseAndBroker, components: AdminComponents): ResourceWithOptions {
   const replay = async (records: BaseRecord[]) => {
     const ids = records.map((record) => String(record.id()));
-    const replayed = await withConfirmChannel(deps.amqpUrl, (channel) => republishDeadLetters(deps.db, channel, deps.topology, ids));
+    const replayed = await withConfirmChannel(deps.amqpUrls, (channel) => republishDeadLetters(deps.db, channel, deps.topology, ids));
     return `${eventCount(replayed)} sent to the destination again`;
   };
   return {

@@ -71,7 +71,7 @@ class DestinationsResource extends RepositoryResource {
     if (!record || !destination) return record;
     const queue = destinationQueueName(this.deps.topology, id);
     const [backlog, attempts] = await Promise.all([
-      destinationBacklog(this.deps.db, destination, async () => messagesIn(await queueFigures(this.deps.amqpUrl, [queue]), queue)),
+      destinationBacklog(this.deps.db, destination, async () => messagesIn(await queueFigures(this.deps.amqpUrls, [queue]), queue)),
       recentAttempts(this.deps.db, id, 20),
     ]);
     Object.assign(record.params, {
@@ -131,7 +131,7 @@ export function destinationsResource(deps: DatabaseAndBroker, components: AdminC
             const { name, url, applicationId, category, eventName } = form.data;
             let created: Awaited<ReturnType<typeof createDestination>>;
             try {
-              created = await withConfirmChannel(deps.amqpUrl, (channel) =>
+              created = await withConfirmChannel(deps.amqpUrls, (channel) =>
                 createDestination(deps.db, channel, deps.topology, { name, url, filter: { applicationId, category, name: eventName } }),
               );
             } catch (error) {
@@ -155,7 +155,7 @@ export function destinationsResource(deps: DatabaseAndBroker, components: AdminC
           isAccessible: ({ record }: ActionContext) => record?.param('state') !== 'running',
           perform: async (_request, context) => {
             const id = String(context.record!.id());
-            await withConfirmChannel(deps.amqpUrl, (channel) => startDestination(deps.db, channel, deps.topology, id));
+            await withConfirmChannel(deps.amqpUrls, (channel) => startDestination(deps.db, channel, deps.topology, id));
             return { record: await recordOf(context, id), notice: { message: 'Destination started', type: 'success' } };
           },
         }),
@@ -182,7 +182,7 @@ export function destinationsResource(deps: DatabaseAndBroker, components: AdminC
             const form = replayForm.safeParse(request.payload ?? {});
             if (!form.success) return { record, ...formError(form.error) };
             const destination = (await findDestination(deps.db, id))!;
-            const published = await withConfirmChannel(deps.amqpUrl, (channel) => replayDestinationFrom(deps.db, channel, deps.topology, destination, form.data.from));
+            const published = await withConfirmChannel(deps.amqpUrls, (channel) => replayDestinationFrom(deps.db, channel, deps.topology, destination, form.data.from));
             return { record, published, notice: { message: `${eventCount(published)} sent to the destination again`, type: 'success' } };
           },
         },

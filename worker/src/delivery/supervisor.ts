@@ -19,7 +19,7 @@ export type DeliverySettings = DispatchSettings & {
 };
 
 export type DeliveryOptions = {
-  url: string;
+  urls: readonly string[];
   topology: Topology;
   db: DataSource;
   /** How often the destinations table is read: stops and starts take effect within it. */
@@ -63,7 +63,7 @@ export async function startDeliverySupervisor(options: DeliveryOptions): Promise
   let refreshing: Promise<void> = Promise.resolve();
 
   const connection = await connectBroker({
-    url: options.url,
+    urls: options.urls,
     name: 'argus-worker-delivery',
     log,
     setup: async (model) => {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { encodeIngestMessage, encodeIngestRequest, type StoredEventMessage } from '@argus/shared';
+import { encodeIngestMessage, encodeIngestRequest, PublishUnconfirmed, type StoredEventMessage } from '@argus/shared';
 import { silentLog } from '@argus/shared/testing';
 import { createMemoryEventStore, type MemoryEventStore } from '../storage/memory-event-store.js';
 import type { SchemaChecker } from '../schemas/schema-checker.js';
@@ -102,6 +102,28 @@ describe('the pipeline runner', () => {
     store.down = false;
     expect(await running).toEqual(['ack']);
     expect(store.events.has(good.id)).toBe(true);
+  });
+
+  it('publishes again only what the broker did not confirm: a failover multiplies nothing downstream', async () => {
+    const store = storeOf();
+    const events = Array.from({ length: 6 }, (_, index) => sent(valid({ timestamp: `2023-01-01 09:15:2${index}.243860` })));
+    const received: string[] = [];
+    let attempts = 0;
+    const deps = pipeline(store);
+    // the first attempt's channel falls in an election after three confirms: the rest are nacked
+    deps.stream = {
+      publish: async (batch, onConfirmed = () => {}) => {
+        attempts += 1;
+        for (const [index, event] of batch.entries()) {
+          if (attempts === 1 && index >= 3) throw new PublishUnconfirmed('the broker did not confirm a message: nack');
+          received.push(event.id);
+          onConfirmed(event.id);
+        }
+      },
+    };
+    expect(await runPipeline([message({ application: shop, events })], deps)).toEqual(['ack']);
+    expect(attempts).toBe(2);
+    expect(received).toEqual(events.map((event) => event.id));
   });
 
   it('waits while the schema thread cannot start, and hands any other error of a step to the consumer at once', async () => {

@@ -5,7 +5,7 @@ import type { EventStore } from '../storage/event-store.js';
 import { check, type CheckDeps } from './check.js';
 import { decode } from './decode.js';
 import { normalise, type NormaliseOptions } from './normalise.js';
-import { publish, type StreamPublisher } from './publish.js';
+import { publisher, type StreamPublisher } from './publish.js';
 import { retryUntilDone, type RetryOptions } from './retry.js';
 import { store } from './store.js';
 import { settle, type Disposition } from './settle.js';
@@ -54,7 +54,7 @@ export async function runPipeline(contents: readonly Buffer[], deps: PipelineDep
     retrying('check events against their schemas', () => check(normalised, deps.check), (error) => error instanceof SchemaThreadUnavailable),
   );
   const stored = await timed('store', () => retrying('store a batch', () => store(checked, { store: deps.store, log: deps.log })));
-  await timed('publish', () => retrying('publish stored events', () => publish(stored, deps.stream)));
+  await timed('publish', () => retrying('publish stored events', publisher(stored, deps.stream)));
 
   const tally = { stored: stored.events.length, invalid: stored.kept, discarded: stored.discarded, deadLettered: decoded.messages.filter((m) => !m.ok).length };
   deps.log.debug({ requestIds: [...new Set(decoded.events.map((ref) => ref.request.request_id))], ...tally }, 'settled a batch');
