@@ -195,6 +195,7 @@ describe('reading events back: GET /events, /events/{id}, /sessions/{id}/events,
     expect(api).toMatch(/argus_api_http_requests_total\{route="\/events\/:id",method="GET",status="404"\} [1-9]/);
     expect(api).toMatch(/argus_api_events_accepted_total [1-9]/);
     expect(api).toMatch(/argus_api_publish_confirm_seconds_count [1-9]/);
+    expect(api).toMatch(/^argus_ingest_queue_messages \d+$/m);
     const worker = await (await fetch(workerProcess.metricsUrl)).text();
     expect(worker).toMatch(/argus_worker_events_stored_total [1-9]/);
     expect(worker).toMatch(/argus_worker_events_invalid_total 1\b/);

@@ -13,6 +13,7 @@ import { segmentCallTypes } from './ingest/segment-calls.js';
 import { createSegmentHandler, type SegmentRoute } from './ingest/segment-handler.js';
 import { createApiMetrics } from './metrics.js';
 import { startPublisher } from './publisher.js';
+import { watchQueueLeader } from './queue-leader.js';
 import { startRevocationList } from './revocations.js';
 
 export type ApiProcess = { start(): Promise<AddressInfo>; stop(): Promise<void> };
@@ -48,6 +49,18 @@ export function createApi(config: ApiConfig, log: Logger): ApiProcess {
       const sendError = createErrorSender({ log, retryAfterSeconds: config.RETRY_AFTER_SECONDS });
       const authenticate = createAuthenticator(config.JWT_SECRET, revocations.isRevoked);
       const metrics = createApiMetrics();
+      const leader =
+        config.RABBITMQ_MANAGEMENT_URL.length === 0
+          ? undefined
+          : watchQueueLeader({
+              urls: config.RABBITMQ_MANAGEMENT_URL,
+              vhost: decodeURIComponent(new URL(config.AMQP_URL[0]!).pathname.slice(1)) || '/',
+              queue: topology.ingestQueue,
+              intervalMs: 5 * config.INGEST_QUEUE_CHECK_MS,
+              log,
+            });
+      if (leader) stops.push(async () => leader.stop());
+      metrics.watchIngestQueue({ depth: () => publisher.ingestDepth(), members: () => leader?.current() });
       const app = buildApp({
         sendError,
         db,

@@ -50,6 +50,16 @@ export const apiConfigShape = {
   INGEST_QUEUE_MAX_DEPTH: int().positive().default(1_000_000),
   /** How often the api reads the ingest queue's depth (a passive declare; never per request). */
   INGEST_QUEUE_CHECK_MS: int().positive().default(1000),
+  /**
+   * RabbitMQ's management API (`http://user:password@host:15672`, a comma-separated list for a
+   * cluster's nodes), read every INGEST_QUEUE_CHECK_MS × 5 for the ingest queue's leader; without
+   * it the leader gauge is absent.
+   */
+  RABBITMQ_MANAGEMENT_URL: z
+    .string()
+    .transform((list) => list.split(',').map((url) => url.trim()).filter((url) => url !== ''))
+    .pipe(z.array(z.url({ protocol: /^https?$/ })))
+    .default([]),
   /** How long start-up waits for the broker before serving anyway (answering 503 until it comes). */
   BROKER_STARTUP_WAIT_MS: int().nonnegative().default(5000),
   RETRY_AFTER_SECONDS: int().positive().default(5),

@@ -4,6 +4,8 @@ import type { Logger } from '@argus/shared';
 export type IngestBacklog = {
   /** The depth last read, when it was at or over the limit; undefined otherwise. */
   overLimit(): number | undefined;
+  /** The depth last read; undefined when the last read failed. */
+  depth(): number | undefined;
   stop(): void;
 };
 
@@ -25,9 +27,11 @@ export function watchIngestBacklog(options: IngestBacklogOptions): IngestBacklog
   const { log } = options;
   let channel: { model: ChannelModel; channel: Channel } | undefined;
   let over: number | undefined;
+  let last: number | undefined;
   let checking = false;
 
   function record(depth: number | undefined): void {
+    last = depth;
     const next = depth !== undefined && depth >= options.maxDepth ? depth : undefined;
     if (next !== undefined && over === undefined) {
       log.warn({ depth, maxDepth: options.maxDepth }, 'the ingest queue is over its depth limit; refusing events until the workers catch up');
@@ -65,6 +69,7 @@ export function watchIngestBacklog(options: IngestBacklogOptions): IngestBacklog
   void check();
   return {
     overLimit: () => over,
+    depth: () => last,
     stop: () => clearInterval(timer),
   };
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { QueueMembers } from './queue-leader.js';
 
 /** What the ingest fast path reports, without knowing about Prometheus. */
 export type IngestObserver = { published(events: number, confirmSeconds: number): void };
@@ -9,6 +10,8 @@ export type ApiMetrics = {
   ingest: IngestObserver;
   /** Counts the response once it is sent, by route pattern (never the raw URL: ids would explode the series). */
   countResponse(req: IncomingMessage, res: ServerResponse, fastPathRoute: string | undefined): void;
+  /** Exposes the ingest queue's depth and leader as the api last read them. */
+  watchIngestQueue(source: { depth(): number | undefined; members(): QueueMembers | undefined }): void;
 };
 
 export function createApiMetrics(): ApiMetrics {
@@ -35,6 +38,28 @@ export function createApiMetrics(): ApiMetrics {
         accepted.inc(events);
         confirmLatency.observe(confirmSeconds);
       },
+    },
+    watchIngestQueue(source) {
+      new Gauge({
+        name: 'argus_ingest_queue_messages',
+        help: 'Ready messages in the ingest queue, as last read (every INGEST_QUEUE_CHECK_MS)',
+        registers: [registry],
+        collect() {
+          const depth = source.depth();
+          if (depth !== undefined) this.set(depth);
+        },
+      });
+      new Gauge({
+        name: 'argus_ingest_queue_leader',
+        help: 'The ingest queue\'s member nodes: 1 for the one that leads it, 0 for the others (needs RABBITMQ_MANAGEMENT_URL)',
+        labelNames: ['node'] as const,
+        registers: [registry],
+        collect() {
+          const queue = source.members();
+          this.reset();
+          for (const node of queue?.members ?? []) this.set({ node }, node === queue?.leader ? 1 : 0);
+        },
+      });
     },
     countResponse(req, res, fastPathRoute) {
       res.once('finish', () => {

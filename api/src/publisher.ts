@@ -18,6 +18,8 @@ export type Publisher = {
   /** Resolves once the broker confirmed that a durable queue holds the message; else rejects with PublishRefused. */
   publishConfirmed(request: string): Promise<void>;
   isReady(): boolean;
+  /** The ingest queue's ready messages as last read (every `backlog.checkIntervalMs`). */
+  ingestDepth(): number | undefined;
   /**
    * Runs `work` on a confirm channel of its own on the same connection, closed afterwards: for the
    * rare broker work besides ingest (declaring a destination's queue, replays). Rejects with
@@ -279,6 +281,7 @@ export async function startPublisher(options: PublisherOptions): Promise<Publish
     publishConfirmed,
     withChannel,
     isReady: () => ingest !== undefined && !blocked && !stalled,
+    ingestDepth: () => backlog.depth(),
     close: async () => {
       stopping = true;
       backlog.stop();
