@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import amqp, { type Channel, type ChannelModel, type ConfirmChannel, type Options, type RecoveringChannelModel } from 'amqplib';
 import type { Logger } from 'pino';
@@ -25,7 +26,8 @@ export async function connectBroker(options: {
 }): Promise<BrokerConnection> {
   const nodes = new NodeRotation(options.urls);
   const connection = await amqp.connect(nodes, {
-    clientProperties: { connection_name: options.name },
+    // which process holds which connection, as `rabbitmqctl list_connections name node` shows it
+    clientProperties: { connection_name: `${options.name} ${hostname()}:${process.pid}` },
     // without it Nagle's algorithm holds small publishes back until the broker's delayed ACK
     noDelay: true,
     // a node that takes the TCP connection but never answers (frozen) must not hold us: on to the next
