@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { sampleEvent } from './stack.js';
 
 /** One request of a load run: what came back, and how long it took. */
-export type Outcome = { status: number; code?: string; retryAfter: string | null; ms: number; ids: string[] };
+export type Outcome = { status: number; code?: string; retryAfter: string | null; ms: number; ids: string[]; /** When it was sent (ms since the epoch). */ at: number };
 
 export type Load = {
   outcomes: Outcome[];
@@ -36,9 +36,9 @@ export function startLoad(
       const outcome = await post(body)
         .then(async (response): Promise<Outcome> => {
           const body = (await response.json()) as { ids?: string[]; error?: { code: string } };
-          return { status: response.status, code: body.error?.code, retryAfter: response.headers.get('retry-after'), ms: Date.now() - started, ids: body.ids ?? [] };
+          return { status: response.status, code: body.error?.code, retryAfter: response.headers.get('retry-after'), ms: Date.now() - started, ids: body.ids ?? [], at: started };
         })
-        .catch((): Outcome => ({ status: 0, code: 'network_error', retryAfter: null, ms: Date.now() - started, ids: [] }));
+        .catch((): Outcome => ({ status: 0, code: 'network_error', retryAfter: null, ms: Date.now() - started, ids: [], at: started }));
       outcomes.push(outcome);
       if (outcome.status !== 202) await sleep(20);
     }

@@ -1,0 +1,163 @@
+import type { ChildProcess } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { eventually } from '@argus/shared/testing';
+import { destinationsClient } from '../support/destinations.js';
+import { startLoad, type Load } from '../support/load.js';
+import { startPrivateCluster, type PrivateCluster } from '../support/private-cluster.js';
+import { freePort, startProcess, stopProcess } from '../support/processes.js';
+import { startReceiver, type Receiver } from '../support/receiver.js';
+import { startStack, type TestStack } from '../support/stack.js';
+
+/**
+ * Two apis, two workers and two webhook destinations on a RabbitMQ cluster of three nodes, with
+ * AMQP_URL listing the three: one node is killed (kill -9) under load, and nothing accepted may be
+ * lost, stored twice or delivered more than twice, the api that used it answers 202 again within
+ * seconds, and the workers drain the queue. `CLUSTER_RUNS=7 make test-cluster` repeats every
+ * scenario and prints the measurements.
+ */
+jest.setTimeout(600_000);
+
+const runs = Number(process.env.CLUSTER_RUNS ?? 1);
+const confirmTimeoutMs = 2000;
+
+type Measured = {
+  scenario: string;
+  accepted: number;
+  lost: number;
+  storedTwice: number;
+  /** From the kill to the first 202 of a request sent after it, by the api that used the node. */
+  backAfterMs: number | null;
+  /** Most times one event reached one receiver. */
+  maxDeliveries: number;
+  /** From the end of the load to every accepted event stored. */
+  drainedAfterMs: number;
+};
+
+describe('on a three-node RabbitMQ cluster', () => {
+  let cluster: PrivateCluster;
+  let stack: TestStack;
+  let token: string;
+  const apis: { url: string; process: ChildProcess }[] = [];
+  const workers: ChildProcess[] = [];
+  const receivers: Receiver[] = [];
+  const measured: Measured[] = [];
+
+  beforeAll(async () => {
+    cluster = await startPrivateCluster();
+    stack = await startStack({ AMQP_URL: cluster.url });
+    ({ token } = await stack.tokenFor('shop'));
+    const env = { ...stack.env, AMQP_URL: cluster.url, PUBLISH_CONFIRM_TIMEOUT_MS: String(confirmTimeoutMs), LOG_LEVEL: 'warn' };
+    for (let index = 0; index < 2; index += 1) {
+      const port = await freePort();
+      apis.push({ url: `http://127.0.0.1:${port}`, process: startProcess('api/dist/main.js', { ...env, PORT: String(port), HOST: '127.0.0.1' }) });
+      workers.push(startProcess('worker/dist/main.js', { ...env, WORKER_METRICS_PORT: '0', DESTINATION_REFRESH_MS: '500' }));
+    }
+    for (const api of apis) {
+      await eventually(async () => ((await fetch(`${api.url}/ready`).then((r) => r.ok, () => false)) ? true : undefined), 30_000, 'an api to be ready');
+    }
+    const destinations = await destinationsClient(stack);
+    for (let index = 0; index < 2; index += 1) {
+      const receiver = await startReceiver();
+      receivers.push(receiver);
+      await destinations.create({ url: receiver.url });
+    }
+  });
+
+  afterAll(async () => {
+    for (const child of [...apis.map((api) => api.process), ...workers]) await stopProcess(child, 'SIGKILL');
+    for (const receiver of receivers) await receiver.close();
+    await stack?.stop();
+    await cluster?.destroy();
+    if (measured.length > 0) process.stdout.write(`\n${table(measured)}\n`);
+  });
+
+  /** The node a process's connection named `argus-<role> host:<pid>` is on. */
+  async function nodeOf(child: ChildProcess, role: 'api' | 'worker'): Promise<string> {
+    return eventually(async () => {
+      const rows = JSON.parse(await cluster.ctl('list_connections', 'name', 'node', '--formatter', 'json')) as { name: string; node: string }[];
+      return rows.find((row) => row.name.startsWith(`argus-${role} `) && row.name.endsWith(`:${child.pid}`))?.node;
+    }, 20_000, `the connection of the ${role} ${child.pid}`);
+  }
+
+  /** Kills `node` under load from both apis, brings it back, and measures what the clients and receivers saw. */
+  async function killUnderLoad(scenario: string, node: string): Promise<Measured> {
+    const victims = await Promise.all(apis.map(async (api) => ((await nodeOf(api.process, 'api')) === node ? api : undefined)));
+    const loads: Load[] = apis.map((api) =>
+      startLoad((body) => fetch(`${api.url}/events`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify(body) }), {
+        concurrency: 4,
+        batchSize: 10,
+      }),
+    );
+    await sleep(3000);
+    const killedAt = Date.now();
+    await cluster.node(node).kill();
+    await sleep(8000);
+    const outcomes = await Promise.all(loads.map((load) => load.stop()));
+    const stoppedAt = Date.now();
+    const accepted = outcomes.flat().flatMap((outcome) => outcome.ids);
+
+    await stack.waitUntilStored(accepted, 120_000);
+    const drainedAfterMs = Date.now() - stoppedAt;
+    const [{ errors }] = (await stack.database.db.query('SELECT count(*)::int AS errors FROM event_errors WHERE event_id = ANY($1::uuid[])', [accepted])) as [{ errors: number }];
+    for (const receiver of receivers) {
+      await eventually(async () => {
+        const delivered = new Set(receiver.accepted().map((delivery) => delivery.event.id));
+        return accepted.every((id) => delivered.has(id)) ? true : undefined;
+      }, 120_000, 'every accepted event delivered to each receiver');
+    }
+    const deliveries = new Map<string, number>();
+    for (const [index, receiver] of receivers.entries()) {
+      for (const delivery of receiver.accepted()) deliveries.set(`${index}/${delivery.event.id}`, (deliveries.get(`${index}/${delivery.event.id}`) ?? 0) + 1);
+    }
+    const victimIndex = victims.findIndex((victim) => victim !== undefined);
+    const backAt = victimIndex < 0 ? undefined : outcomes[victimIndex]!.filter((outcome) => outcome.at >= killedAt && outcome.status === 202).map((outcome) => outcome.at + outcome.ms).sort((a, b) => a - b)[0];
+
+    await cluster.node(node).start();
+    for (const receiver of receivers) receiver.received.length = 0;
+    return {
+      scenario,
+      accepted: accepted.length,
+      lost: accepted.length - (await stack.storedCount(accepted)),
+      storedTwice: errors,
+      backAfterMs: backAt === undefined ? null : backAt - killedAt,
+      maxDeliveries: Math.max(...deliveries.values()),
+      drainedAfterMs,
+    };
+  }
+
+  function expectHeld(result: Measured): void {
+    measured.push(result);
+    expect(result.accepted).toBeGreaterThan(0);
+    expect(result.lost).toBe(0);
+    expect(result.storedTwice).toBe(0);
+    expect(result.maxDeliveries).toBeLessThanOrEqual(2);
+    // the target is 2 s (see the README's measurements); the bound here leaves room for a loaded machine
+    if (result.backAfterMs !== null) expect(result.backAfterMs).toBeLessThan(5000);
+  }
+
+  for (let run = 1; run <= runs; run += 1) {
+    it(`loses nothing when the node an api and a worker use is killed${runs > 1 ? ` (run ${run})` : ''}`, async () => {
+      const node = await nodeOf(apis[0]!.process, 'api');
+      const result = await killUnderLoad(`node of an api (${(await nodeOf(workers[0]!, 'worker')) === node ? 'and a worker' : 'not a worker'})`, node);
+      expectHeld(result);
+      expect(result.backAfterMs).not.toBeNull();
+    });
+
+    it(`loses nothing when the ingest queue's leader is killed${runs > 1 ? ` (run ${run})` : ''}`, async () => {
+      const leader = await cluster.leaderOf(stack.broker.topology.ingestQueue);
+      expectHeld(await killUnderLoad("the ingest queue's leader", leader));
+    });
+
+    it(`loses nothing when the node a worker uses is killed${runs > 1 ? ` (run ${run})` : ''}`, async () => {
+      expectHeld(await killUnderLoad('node of a worker', await nodeOf(workers[0]!, 'worker')));
+    });
+  }
+});
+
+function table(rows: Measured[]): string {
+  const lines = ['| scenario | accepted | lost | stored twice | api back after | max deliveries per receiver | drained after |', '|---|---:|---:|---:|---:|---:|---:|'];
+  for (const row of rows) {
+    lines.push(`| ${row.scenario} | ${row.accepted} | ${row.lost} | ${row.storedTwice} | ${row.backAfterMs === null ? '(no api on it)' : `${row.backAfterMs} ms`} | ${row.maxDeliveries} | ${row.drainedAfterMs} ms |`);
+  }
+  return lines.join('\n');
+}
