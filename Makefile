@@ -2,12 +2,13 @@
 # migrates and runs the whole service; `make test` runs every test.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help install build migrate start runserver runworker runadmin generatetoken createsuperuser test test-unit bench loadtest
+.PHONY: help install build migrate start runserver runworker runadmin generatetoken createsuperuser test test-unit test-cluster bench loadtest
 
 help:
 	@echo "make start                                     install, migrate and run api + worker (+ admin)"
 	@echo "make test                                      run every test (local PostgreSQL and RabbitMQ)"
 	@echo "make test-unit                                 run the unit tests alone: no services, seconds"
+	@echo "make test-cluster                              run the RabbitMQ cluster tests alone (private 3-node clusters on loopback)"
 	@echo "make generatetoken email=E [app=A] [scope=S]   issue an application token (last stdout line); S: write,read,schema,admin"
 	@echo "make createsuperuser email=E [password=P]      create an admin panel operator (password prompted if not given)"
 	@echo "make migrate | runserver | runworker | runadmin  one step at a time"
@@ -50,6 +51,10 @@ test: install
 
 test-unit: build
 	NODE_OPTIONS=--experimental-vm-modules npx --no-install jest --selectProjects unit
+
+# each test file starts RabbitMQ clusters of its own from the installed RabbitMQ; `make test` runs them too
+test-cluster: build
+	NODE_OPTIONS=--experimental-vm-modules npx --no-install jest --selectProjects cluster
 
 bench: build
 	node loadtest/dist/bench/main.js

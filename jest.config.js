@@ -1,7 +1,9 @@
 /**
  * Tests run from source (ts-jest, ESM); `make test` type-checks and builds everything first with tsc
  * (the worker's schema thread runs the built code). Two projects: `unit` needs no service and runs
- * in seconds (`make test-unit`); `integration` runs against the local PostgreSQL and RabbitMQ.
+ * in seconds (`make test-unit`); `integration` runs against the local PostgreSQL and RabbitMQ;
+ * `cluster` starts RabbitMQ clusters of its own on loopback (`make test-cluster`), its tests setting
+ * their own longer timeouts.
  */
 const shared = {
   testEnvironment: 'node',
@@ -23,6 +25,12 @@ export default {
   testTimeout: 30_000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/*/src/**/*.test.ts', '<rootDir>/loadtest/k6/*.test.ts'] },
-    { ...shared, displayName: 'integration', testMatch: ['<rootDir>/*/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'] },
+    {
+      ...shared,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/*/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/'],
+    },
+    { ...shared, displayName: 'cluster', testMatch: ['<rootDir>/test/cluster/**/*.test.ts'] },
   ],
 };

@@ -1,5 +1,6 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,17 +31,88 @@ export type PrivateBroker = {
  * other test files use.
  */
 export async function startPrivateBroker(): Promise<PrivateBroker> {
-  const dir = await mkdtemp(join(tmpdir(), 'argus-rabbitmq-'));
+  const home = await createRabbitHome();
+  const node = await prepareRabbitNode(home, `argus-test-${randomBytes(4).toString('hex')}`);
+  await node.start().catch(async (error: unknown) => {
+    await node.stop();
+    await rm(home, { recursive: true, force: true });
+    throw error;
+  });
+  return {
+    url: node.url,
+    nodeName: node.name,
+    stop: () => node.stop(),
+    start: () => node.start(),
+    ctl: (...args) => node.ctl(...args),
+    async destroy() {
+      await node.stop();
+      await rm(home, { recursive: true, force: true });
+    },
+  };
+}
+
+/** One private RabbitMQ node: its process, ports and data, for one broker or a member of a cluster. */
+export type RabbitNode = {
+  /** The Erlang node name, `<name>@localhost`. */
+  readonly name: string;
+  readonly url: string;
+  /** Where its data and logs are. */
+  readonly dir: string;
+  /** Whether its process runs now (frozen included). */
+  readonly running: boolean;
+  readonly frozen: boolean;
+  /** Starts it (again, on the same ports and data) and waits until its AMQP port takes connections. */
+  start(): Promise<void>;
+  /** Stops it cleanly, as an operator would. */
+  stop(): Promise<void>;
+  /** Kills its Erlang VM with SIGKILL, as a crash would, and waits until its process group is gone. */
+  kill(): Promise<void>;
+  /** SIGSTOP / SIGCONT of its Erlang VM: alive to the kernel, silent to its peers and clients. */
+  freeze(): void;
+  thaw(): void;
+  /** The pid of its Erlang VM (beam.smp), not of the start script in front of it. */
+  vmPid(): number;
+  /** Runs `rabbitmqctl -n <node> <args>` against this node. */
+  ctl(...args: string[]): Promise<string>;
+};
+
+/**
+ * A folder that holds private nodes' data and is their HOME: the one Erlang cookie the nodes of a
+ * cluster and rabbitmqctl must share, written before any node starts so that nodes started together
+ * do not race to create it.
+ */
+export async function createRabbitHome(): Promise<string> {
+  const home = await mkdtemp(join(tmpdir(), 'argus-rabbitmq-'));
+  // Erlang refuses a cookie file others may read
+  await writeFile(join(home, '.erlang.cookie'), randomBytes(20).toString('hex'), { mode: 0o400 });
+  return home;
+}
+
+/** Every node group this process started and has not seen end: killed if the test process exits with them still up. */
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+function trackGroup(pid: number): void {
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    // a test that fails or times out midway may never reach its destroy(): no node outlives the test process
+    process.once('exit', () => liveGroups.forEach((group) => killGroup(group, 'SIGKILL')));
+  }
+  liveGroups.add(pid);
+}
+
+/** Prepares (does not start) a node named `<shortName>@localhost` with its data under `home/<shortName>`, on free ports. */
+export async function prepareRabbitNode(home: string, shortName: string): Promise<RabbitNode> {
+  const dir = join(home, shortName);
   const [amqpPort, distPort] = [await freePort(), await freePort()];
-  const nodeName = `argus-test-${randomBytes(4).toString('hex')}@localhost`;
-  await mkdir(join(dir, 'log'));
+  const name = `${shortName}@localhost`;
+  await mkdir(join(dir, 'log'), { recursive: true });
   await writeFile(join(dir, 'rabbitmq.conf'), `listeners.tcp.1 = 127.0.0.1:${amqpPort}\nloopback_users = none\n`);
   await writeFile(join(dir, 'enabled_plugins'), '[].\n');
   const env = {
     ...process.env,
-    HOME: dir, // the Erlang cookie rabbitmqctl shares with the node
+    HOME: home, // the Erlang cookie rabbitmqctl and the nodes of a cluster share
     RABBITMQ_CONF_ENV_FILE: join(dir, 'rabbitmq-env.conf'), // absent: the system's names the shared node
-    RABBITMQ_NODENAME: nodeName,
+    RABBITMQ_NODENAME: name,
     RABBITMQ_NODE_PORT: String(amqpPort),
     RABBITMQ_DIST_PORT: String(distPort),
     RABBITMQ_CONFIG_FILE: join(dir, 'rabbitmq.conf'),
@@ -53,24 +125,37 @@ export async function startPrivateBroker(): Promise<PrivateBroker> {
   };
   const url = `amqp://guest:guest@127.0.0.1:${amqpPort}`;
   let node: ChildProcess | undefined;
+  let frozen = false;
+
+  function vmPid(): number {
+    if (!node?.pid) throw new Error(`RabbitMQ node ${name} is not running`);
+    const pid = beamPidInGroup(node.pid);
+    if (!pid) throw new Error(`no Erlang VM in the process group of RabbitMQ node ${name}`);
+    return pid;
+  }
 
   async function start(): Promise<void> {
-    if (node) return;
-    // its own process group, so that stopping it can reach the Erlang VM behind the start script
-    node = spawn(join(rabbitmqBin, 'rabbitmq-server'), [], { env, stdio: 'ignore', detached: true });
-    const started = node;
-    started.once('exit', () => {
-      if (node === started) node = undefined;
-    });
+    if (!node) {
+      // its own process group, so that stopping it can reach the Erlang VM behind the start script
+      const started = spawn(join(rabbitmqBin, 'rabbitmq-server'), [], { env, stdio: 'ignore', detached: true });
+      node = started;
+      frozen = false;
+      if (started.pid) trackGroup(started.pid);
+      started.once('exit', () => {
+        if (started.pid) liveGroups.delete(started.pid);
+        if (node === started) node = undefined;
+      });
+    }
+    // `rabbitmqctl await_startup` returns seconds before the AMQP listener takes connections: try the port
     await eventually(
       async () => {
-        if (!node) throw new Error(`the private RabbitMQ node exited while starting; see ${join(dir, 'log')}`);
+        if (!node) throw new Error(`RabbitMQ node ${name} exited while starting; see ${join(dir, 'log')}`);
         const connection = await amqp.connect(url).catch(() => undefined);
         await connection?.close();
         return connection ? true : undefined;
       },
-      60_000,
-      `RabbitMQ node ${nodeName} to start`,
+      90_000,
+      `RabbitMQ node ${name} to start`,
     );
   }
 
@@ -78,40 +163,84 @@ export async function startPrivateBroker(): Promise<PrivateBroker> {
     const running = node;
     if (!running?.pid) return;
     const exited = once(running, 'exit');
+    if (frozen) thaw();
     // SIGTERM makes the start script stop the node cleanly; the group kill is for a node that will not
-    process.kill(-running.pid, 'SIGTERM');
-    const killer = setTimeout(() => killGroup(running.pid!), 20_000);
+    killGroup(running.pid, 'SIGTERM');
+    const killer = setTimeout(() => killGroup(running.pid!, 'SIGKILL'), 20_000);
     await exited;
     clearTimeout(killer);
-    killGroup(running.pid); // whatever the VM left behind in its group
-    node = undefined;
+    killGroup(running.pid, 'SIGKILL'); // whatever the VM left behind in its group
+    if (node === running) node = undefined;
   }
 
-  await start().catch(async (error: unknown) => {
-    await stop();
-    await rm(dir, { recursive: true, force: true });
-    throw error;
-  });
+  async function kill(): Promise<void> {
+    const running = node;
+    if (!running?.pid) return;
+    const exited = once(running, 'exit');
+    process.kill(vmPid(), 'SIGKILL');
+    await exited; // the start script ends with its VM
+    killGroup(running.pid, 'SIGKILL');
+    frozen = false;
+    if (node === running) node = undefined;
+  }
+
+  function freeze(): void {
+    process.kill(vmPid(), 'SIGSTOP');
+    frozen = true;
+  }
+
+  function thaw(): void {
+    process.kill(vmPid(), 'SIGCONT');
+    frozen = false;
+  }
 
   return {
+    name,
     url,
-    nodeName,
-    stop,
-    start,
-    async ctl(...args) {
-      const { stdout } = await promisify(execFile)(join(rabbitmqBin, 'rabbitmqctl'), ['-n', nodeName, ...args], { env, timeout: 30_000 });
-      return stdout;
+    dir,
+    get running() {
+      return node !== undefined;
     },
-    async destroy() {
-      await stop();
-      await rm(dir, { recursive: true, force: true });
+    get frozen() {
+      return frozen;
+    },
+    start,
+    stop,
+    kill,
+    freeze,
+    thaw,
+    vmPid,
+    async ctl(...args) {
+      const { stdout } = await promisify(execFile)(join(rabbitmqBin, 'rabbitmqctl'), ['-n', name, ...args], { env, timeout: 60_000 });
+      return stdout;
     },
   };
 }
 
-function killGroup(pid: number): void {
+/**
+ * The Erlang VM of a node's process group. The start script runs it in the background (`exec erl`,
+ * which execs erlexec, which execs beam.smp) and stays in front of it to turn SIGTERM into a clean stop.
+ */
+function beamPidInGroup(group: number): number | undefined {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    // pid (comm) state ppid pgrp …; comm may hold spaces, so read past its closing parenthesis
+    const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+    const [, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (comm.startsWith('beam') && Number(pgrp) === group) return Number(entry);
+  }
+  return undefined;
+}
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
   try {
-    process.kill(-pid, 'SIGKILL');
+    process.kill(-pid, signal);
   } catch {
     // already gone
   }
