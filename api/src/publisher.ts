@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChannelModel, ConfirmChannel } from 'amqplib';
-import { assertTopology, connectBroker, encodeIngestMessage, renewableConfirmChannel, type Logger, type RenewableConfirmChannel, type Topology } from '@argus/shared';
+import { assertTopology, connectBroker, dropConnection, encodeIngestMessage, renewableConfirmChannel, type Logger, type RenewableConfirmChannel, type Topology } from '@argus/shared';
 import { watchIngestBacklog } from './ingest-backlog.js';
 
 export type PublishRefusal = 'unreachable' | 'blocked' | 'backlog' | 'overloaded' | 'timeout' | 'nacked' | 'unroutable';
@@ -251,7 +251,7 @@ export async function startPublisher(options: PublisherOptions): Promise<Publish
     if (stalled || blocked) return;
     stalled = true;
     log.warn({ timeoutMs: options.confirmTimeoutMs }, 'the broker stopped confirming; reconnecting');
-    model?.close().catch(() => {});
+    if (model) dropConnection(model, `no confirm within ${options.confirmTimeoutMs} ms`);
   }
 
   async function withChannel<T>(work: (channel: ConfirmChannel) => Promise<T>): Promise<T> {

@@ -138,6 +138,17 @@ export async function connectToAnyNode(urls: readonly string[], name: string): P
 }
 
 /**
+ * Drops a connection at once, without AMQP's closing handshake: a node that stopped answering
+ * (frozen, cut off) would hold a graceful close until the heartbeats time out, seconds later.
+ * amqplib has no call for this; destroying its socket is what a lost network does, and the
+ * connection's recovery takes over from there, at the next node.
+ */
+export function dropConnection(model: ChannelModel, reason: string): void {
+  const socket = (model.connection as unknown as { stream?: { destroy(error?: Error): void } }).stream;
+  socket?.destroy(new Error(reason));
+}
+
+/**
  * A channel that the broker closed (say, it names a queue someone deleted) is not reopened on its
  * own; closing its connection instead hands the whole recovery to `connectBroker`, setup included.
  */
