@@ -182,7 +182,7 @@ describe('on a three-node RabbitMQ cluster', () => {
   }, scenarioTimeoutMs);
 
   for (let run = 1; run <= runs; run += 1) {
-    it(`loses nothing when the node an api and a worker use is killed${runs > 1 ? ` (run ${run})` : ''}`, async () => {
+    it(`loses nothing, and the api answers 202 again, when the node an api uses is killed${runs > 1 ? ` (run ${run})` : ''}`, async () => {
       const node = await nodeOf(apis[0]!.process, 'api');
       const result = await killUnderLoad(`node of an api (${(await nodeOf(workers[0]!, 'worker')) === node ? 'and a worker' : 'not a worker'})`, node);
       expectHeld(result);

@@ -67,7 +67,7 @@ export function createWorkerMetrics(now: () => number = Date.now): WorkerMetrics
   const deliveries = new Counter({
     name: 'argus_worker_deliveries_total',
     help:
-      'Messages handled for webhook destinations, by outcome: delivered, retry_scheduled, dead_lettered, held (behind a failed event of its session), filtered, malformed, receiver_down (an attempt that found the receiver down: the event waits for it)',
+      'Messages handled for webhook destinations, by outcome: delivered, retry_scheduled, dead_lettered, held (behind a failed event of its session), filtered, malformed, receiver_down (an attempt that found the receiver down: the event waits for it), duplicate (a copy of an event delivered lately, acked unsent)',
     labelNames: ['outcome'],
     registers: [registry],
   });

@@ -3,6 +3,7 @@ import { createDispatcher, type DeliveryResult } from './dispatcher.js';
 import { delivered, manualClock, memoryBacklog, recordedWakeUps, refused, scriptedReceiver, storedEvent } from './fakes.js';
 import { createDeliveryProgress } from './progress.js';
 import { createReceiverGate, newHealthHolder } from './receiver-gate.js';
+import { recentIds } from './recent-ids.js';
 import type { DeliveryOutcome } from './webhook.js';
 
 const silent = { warn() {}, error() {}, info() {}, debug() {} } as unknown as Logger;
@@ -29,6 +30,7 @@ function setUp(answer: (event: StoredEventMessage) => DeliveryOutcome | Promise<
     progress: createDeliveryProgress('d', { transaction: () => Promise.reject(new Error('no database here')) } as never),
     settings: { concurrency: 4, maxAttempts: 5, retryDelayMs: (attempts) => attempts * 100, wakeUpGraceMs: 30_000 },
     observe: (result) => results.push(result),
+    recentlyDelivered: recentIds(100),
     log: silent,
     now: clock.now,
   });
@@ -185,5 +187,25 @@ describe('the dispatcher, with the receiver up', () => {
     await dispatcher.sweep();
     await dispatcher.sweep();
     expect(wakeUps.scheduled).toEqual([{ destinationId: 'd', sessionId: 'lost', level: 1, delayMs: 0 }]);
+  });
+});
+
+describe('the dispatcher, given the same event twice', () => {
+  it('acks a copy of an event it delivered without sending it again, and keeps a copy of one it could not deliver', async () => {
+    let up = true;
+    const { receiver, results, dispatchEvent } = setUp(() => (up ? delivered : refused(500)));
+    const first = storedEvent('a');
+    await dispatchEvent(first);
+    await dispatchEvent({ ...first });
+    expect(receiver.sent).toEqual([first.id]);
+    expect(results).toEqual(['delivered', 'duplicate']);
+
+    up = false;
+    const failed = storedEvent('b');
+    await dispatchEvent(failed);
+    up = true;
+    await dispatchEvent({ ...failed });
+    // held behind the original, whose retry is scheduled: delivered when its session's turn comes
+    expect(results.slice(2)).toEqual(['retry_scheduled', 'held']);
   });
 });

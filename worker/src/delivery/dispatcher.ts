@@ -3,12 +3,13 @@ import type { BacklogStore } from './backlog.js';
 import { afterFailure, overdueSessions, wakeUpDelivers } from './decisions.js';
 import type { DeliveryProgress } from './progress.js';
 import { GateClosed, type ReceiverGate } from './receiver-gate.js';
+import type { RecentIds } from './recent-ids.js';
 import { createSessionLanes } from './session-lanes.js';
 import type { WakeUps } from './wake-ups.js';
 import type { DeliveryOutcome, FailedDelivery, SendWebhook } from './webhook.js';
 
 /** How each message for a destination ended, for the worker's metrics. */
-export type DeliveryResult = 'delivered' | 'retry_scheduled' | 'dead_lettered' | 'held' | 'filtered' | 'malformed' | 'receiver_down';
+export type DeliveryResult = 'delivered' | 'retry_scheduled' | 'dead_lettered' | 'held' | 'filtered' | 'malformed' | 'receiver_down' | 'duplicate';
 
 export type Incoming = { kind: 'event'; event: StoredEventMessage } | { kind: 'wake-up'; sessionId: string };
 
@@ -31,6 +32,8 @@ export type DispatcherDeps = {
   progress: DeliveryProgress;
   settings: DispatchSettings;
   observe: (result: DeliveryResult) => void;
+  /** Events this destination delivered lately: a copy of one is acked, not sent again. It outlives the dispatcher. */
+  recentlyDelivered: RecentIds;
   log: Logger;
   now?: () => number;
 };
@@ -95,6 +98,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   }
 
   async function handleEvent(seq: number, sessions: Map<string, number>, event: StoredEventMessage): Promise<void> {
+    // a session's events go one at a time, so a copy in the queue right behind its original finds it here
+    if (deps.recentlyDelivered.has(event.id)) return observe('duplicate');
     if (sessions.has(event.session_id)) {
       await backlog.append(event);
       return observe('held');
@@ -131,7 +136,10 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       checkAlive();
       progress.attempted(outcome, event);
       if (gate.attempted(seq, event.session_id, outcome) === 'go-on') {
-        if (outcome.kind === 'delivered') observe('delivered');
+        if (outcome.kind === 'delivered') {
+          deps.recentlyDelivered.add(event.id);
+          observe('delivered');
+        }
         return outcome;
       }
       observe('receiver_down');

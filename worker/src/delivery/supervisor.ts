@@ -5,6 +5,7 @@ import { createBacklogStore } from './backlog.js';
 import { startDestinationConsumer, type DestinationConsumer } from './destination-consumer.js';
 import type { DeliveryResult, DispatchSettings } from './dispatcher.js';
 import { createDeliveryProgress, type DeliveryProgress } from './progress.js';
+import { recentIds, type RecentIds } from './recent-ids.js';
 import { createReceiverGate, newHealthHolder, type HealthHolder } from './receiver-gate.js';
 import type { ReceiverPolicy } from './receiver-health.js';
 import { destinationStatus, type DestinationStatus } from './status.js';
@@ -55,6 +56,7 @@ export async function startDeliverySupervisor(options: DeliveryOptions): Promise
   const consumers = new Map<string, Running>();
   const progress = new Map<string, DeliveryProgress>();
   const health = new Map<string, HealthHolder>();
+  const recent = new Map<string, RecentIds>();
   const written = new Map<string, string>();
   let depthChannel: Promise<Channel> | undefined;
   let connected: { model: ChannelModel; wakeUps: WakeUps } | undefined;
@@ -80,6 +82,11 @@ export async function startDeliverySupervisor(options: DeliveryOptions): Promise
   const progressOf = (id: string) => {
     let found = progress.get(id);
     if (!found) progress.set(id, (found = createDeliveryProgress(id, db)));
+    return found;
+  };
+  const recentOf = (id: string) => {
+    let found = recent.get(id);
+    if (!found) recent.set(id, (found = recentIds(recentDeliveriesKept)));
     return found;
   };
   const healthOf = (id: string) => {
@@ -128,6 +135,7 @@ export async function startDeliverySupervisor(options: DeliveryOptions): Promise
             // the receiver's health outlives the consumer: a restarted one still sends only probes to a receiver that is down
             gate: createReceiverGate(healthOf(id), options.settings.receiver),
             progress: progressOf(id),
+            recentlyDelivered: recentOf(id),
             settings: options.settings,
             observe: options.observe,
             log,
@@ -217,6 +225,9 @@ export async function startDeliverySupervisor(options: DeliveryOptions): Promise
     },
   };
 }
+
+/** Event ids kept per destination to spot copies: copies come seconds apart; this is a minute of a destination taking 300 events/s. */
+const recentDeliveriesKept = 20_000;
 
 /** What a consumer was started with: a change means a new consumer. */
 const versionOf = (row: DestinationRow) => JSON.stringify([row.url, row.signingSecret, destinationFilterOf(row)]);
