@@ -197,16 +197,17 @@ export async function startPublisher(options: PublisherOptions): Promise<Publish
   async function publishOnce(content: Buffer, deadline: number): Promise<PublishRefused | undefined> {
     const slot = ingest;
     if (!slot) return unreachable();
-    let channel = slot.current();
-    if (!channel) {
-      try {
-        channel = await slot.get();
-      } catch (error) {
-        return unreachable((error as Error).message);
-      }
+    let current = slot.current();
+    if (!current) {
+      // a fresh channel after a nack: opening it waits on the broker too, so it counts against the deadline
+      const opened = await Promise.race([
+        slot.get().catch((error: Error) => unreachable(error.message)),
+        sleep(Math.max(0, deadline - performance.now()), undefined, { ref: false }).then(refusedForTime),
+      ]);
+      if (opened instanceof PublishRefused) return opened;
+      current = opened;
     }
     const messageId = randomUUID();
-    const current = channel;
     return new Promise<PublishRefused | undefined>((resolve) => {
       let settled = false;
       const settle = (refusal?: PublishRefused) => {
