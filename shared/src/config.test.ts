@@ -7,7 +7,7 @@ describe('configuration', () => {
     expect(config).toMatchObject({
       NODE_ENV: 'development',
       DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/argus',
-      AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
+      AMQP_URL: ['amqp://guest:guest@127.0.0.1:5672'],
       AMQP_PREFIX: 'argus',
     });
   });
