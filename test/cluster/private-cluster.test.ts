@@ -76,8 +76,10 @@ describe('a private RabbitMQ cluster', () => {
     const queue = 'smoke.shared';
     const declaring = await (await connect(first.url)).createChannel();
     await declaring.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
-    // the leader lands on the node of the connection that declared it
+    // the leader lands on the node of the connection that declared it; every node holds a replica
     expect(await cluster.leaderOf(queue)).toBe(first.name);
+    const [row] = (JSON.parse(await second.ctl('list_queues', 'name', 'members', '--formatter', 'json')) as { name: string; members: string[] }[]).filter((each) => each.name === queue);
+    expect([...(row?.members ?? [])].sort()).toEqual(cluster.nodes.map((node) => node.name).sort());
 
     const publishing = await (await connect(second.url)).createConfirmChannel();
     await publishConfirmed(publishing, queue, 'through the second node');
