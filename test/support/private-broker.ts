@@ -113,13 +113,24 @@ function watchOverHome(home: string): void {
   spawn('bash', ['-c', script, 'argus-rabbitmq-watch', String(process.pid), home], { stdio: 'ignore', detached: true }).unref();
 }
 
+/** Ports given to nodes of this process: a port just freed can come back from the next `freePort()`. */
+const portsGiven = new Set<number>();
+async function unusedPort(): Promise<number> {
+  for (;;) {
+    const port = await freePort();
+    if (portsGiven.has(port)) continue;
+    portsGiven.add(port);
+    return port;
+  }
+}
+
 /**
  * Prepares (does not start) a node named `<shortName>@localhost` with its data under `home/<shortName>`,
  * on free ports; `config` holds more rabbitmq.conf lines.
  */
 export async function prepareRabbitNode(home: string, shortName: string, config: string[] = []): Promise<RabbitNode> {
   const dir = join(home, shortName);
-  const [amqpPort, distPort] = [await freePort(), await freePort()];
+  const [amqpPort, distPort] = [await unusedPort(), await unusedPort()];
   const name = `${shortName}@localhost`;
   await mkdir(join(dir, 'log'), { recursive: true });
   await writeFile(join(dir, 'rabbitmq.conf'), [`listeners.tcp.1 = 127.0.0.1:${amqpPort}`, 'loopback_users = none', ...config, ''].join('\n'));
