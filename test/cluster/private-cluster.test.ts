@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import amqp, { type ChannelModel, type ConfirmChannel } from 'amqplib';
 import { startPrivateCluster, type ClusterNode, type PrivateCluster } from '../support/private-cluster.js';
@@ -75,14 +76,28 @@ describe('a private RabbitMQ cluster', () => {
     const queue = 'smoke.shared';
     const declaring = await (await connect(first.url)).createChannel();
     await declaring.assertQueue(queue, { durable: true, arguments: { 'x-queue-type': 'quorum' } });
-    // the leader lands on the node of the connection that declared it
+    // the leader lands on the node of the connection that declared it; every node holds a replica
     expect(await cluster.leaderOf(queue)).toBe(first.name);
+    const [row] = (JSON.parse(await second.ctl('list_queues', 'name', 'members', '--formatter', 'json')) as { name: string; members: string[] }[]).filter((each) => each.name === queue);
+    expect([...(row?.members ?? [])].sort()).toEqual(cluster.nodes.map((node) => node.name).sort());
 
     const publishing = await (await connect(second.url)).createConfirmChannel();
     await publishConfirmed(publishing, queue, 'through the second node');
     const consuming = await (await connect(third.url)).createChannel();
     const message = await consuming.get(queue, { noAck: true });
     expect(message && message.content.toString()).toBe('through the second node');
+  }, 60_000);
+
+  it('freezes a node by its Erlang VM, and thaws it back into the cluster', async () => {
+    const node = cluster.nodes[2]!;
+    const vmState = async () => (await readFile(`/proc/${node.vmPid()}/stat`, 'utf8')).split(') ')[1]!.charAt(0);
+    expect(await readFile(`/proc/${node.vmPid()}/comm`, 'utf8')).toMatch(/^beam/);
+    node.freeze();
+    expect(await vmState()).toBe('T'); // stopped, not the start script in front of it
+    await sleep(1_000);
+    await node.thaw();
+    expect(await vmState()).not.toBe('T');
+    expect((await cluster.runningNodes()).sort()).toEqual(cluster.nodes.map((each) => each.name).sort());
   }, 60_000);
 
   it('elects a new leader and takes confirmed publishes through a surviving node when the leader is killed, and takes the node back', async () => {

@@ -35,7 +35,7 @@ export async function startPrivateBroker(): Promise<PrivateBroker> {
   const node = await prepareRabbitNode(home, `argus-test-${randomBytes(4).toString('hex')}`);
   await node.start().catch(async (error: unknown) => {
     await node.stop();
-    await rm(home, { recursive: true, force: true });
+    await removeRabbitHome(home);
     throw error;
   });
   return {
@@ -46,7 +46,7 @@ export async function startPrivateBroker(): Promise<PrivateBroker> {
     ctl: (...args) => node.ctl(...args),
     async destroy() {
       await node.stop();
-      await rm(home, { recursive: true, force: true });
+      await removeRabbitHome(home);
     },
   };
 }
@@ -85,28 +85,55 @@ export async function createRabbitHome(): Promise<string> {
   const home = await mkdtemp(join(tmpdir(), 'argus-rabbitmq-'));
   // Erlang refuses a cookie file others may read
   await writeFile(join(home, '.erlang.cookie'), randomBytes(20).toString('hex'), { mode: 0o400 });
+  watchOverHome(home);
   return home;
 }
 
-/** Every node group this process started and has not seen end: killed if the test process exits with them still up. */
-const liveGroups = new Set<number>();
-let exitHookInstalled = false;
-function trackGroup(pid: number): void {
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    // a test that fails or times out midway may never reach its destroy(): no node outlives the test process
-    process.once('exit', () => liveGroups.forEach((group) => killGroup(group, 'SIGKILL')));
-  }
-  liveGroups.add(pid);
+/** Removes a home whose nodes are all stopped. */
+export async function removeRabbitHome(home: string): Promise<void> {
+  await rm(home, { recursive: true, force: true });
 }
 
-/** Prepares (does not start) a node named `<shortName>@localhost` with its data under `home/<shortName>`, on free ports. */
-export async function prepareRabbitNode(home: string, shortName: string): Promise<RabbitNode> {
+/**
+ * Kills every process of the nodes under `home` and removes it once the test process is gone, if
+ * destroy() did not remove it first: a test that fails or times out midway, or a jest killed, leaves no
+ * node running and no data behind. A process of its own (jest runs test files in a sandbox whose
+ * `process` never sees the real one exit); it finds the nodes by the data folder in their environment.
+ */
+function watchOverHome(home: string): void {
+  const script = [
+    'while kill -0 "$1" 2>/dev/null && [ -d "$2" ]; do sleep 1; done',
+    '[ -d "$2" ] || exit 0',
+    'for environ in /proc/[0-9]*/environ; do',
+    '  pid=${environ#/proc/}; pid=${pid%/environ}',
+    '  grep -qsz "^RABBITMQ_MNESIA_BASE=$2/" "$environ" && kill -9 "$pid" 2>/dev/null',
+    'done',
+    'rm -rf "$2"',
+  ].join('\n');
+  spawn('bash', ['-c', script, 'argus-rabbitmq-watch', String(process.pid), home], { stdio: 'ignore', detached: true }).unref();
+}
+
+/** Ports given to nodes of this process: a port just freed can come back from the next `freePort()`. */
+const portsGiven = new Set<number>();
+async function unusedPort(): Promise<number> {
+  for (;;) {
+    const port = await freePort();
+    if (portsGiven.has(port)) continue;
+    portsGiven.add(port);
+    return port;
+  }
+}
+
+/**
+ * Prepares (does not start) a node named `<shortName>@localhost` with its data under `home/<shortName>`,
+ * on free ports; `config` holds more rabbitmq.conf lines.
+ */
+export async function prepareRabbitNode(home: string, shortName: string, config: string[] = []): Promise<RabbitNode> {
   const dir = join(home, shortName);
-  const [amqpPort, distPort] = [await freePort(), await freePort()];
+  const [amqpPort, distPort] = [await unusedPort(), await unusedPort()];
   const name = `${shortName}@localhost`;
   await mkdir(join(dir, 'log'), { recursive: true });
-  await writeFile(join(dir, 'rabbitmq.conf'), `listeners.tcp.1 = 127.0.0.1:${amqpPort}\nloopback_users = none\n`);
+  await writeFile(join(dir, 'rabbitmq.conf'), [`listeners.tcp.1 = 127.0.0.1:${amqpPort}`, 'loopback_users = none', ...config, ''].join('\n'));
   await writeFile(join(dir, 'enabled_plugins'), '[].\n');
   const env = {
     ...process.env,
@@ -138,11 +165,11 @@ export async function prepareRabbitNode(home: string, shortName: string): Promis
     if (!node) {
       // its own process group, so that stopping it can reach the Erlang VM behind the start script
       const started = spawn(join(rabbitmqBin, 'rabbitmq-server'), [], { env, stdio: 'ignore', detached: true });
+      // a test that never reaches destroy() must not keep jest waiting on the node: the home's watch stops it
+      started.unref();
       node = started;
       frozen = false;
-      if (started.pid) trackGroup(started.pid);
       started.once('exit', () => {
-        if (started.pid) liveGroups.delete(started.pid);
         if (node === started) node = undefined;
       });
     }
