@@ -158,13 +158,14 @@ describe('on a three-node RabbitMQ cluster', () => {
     const frozenAt = Date.now();
     node.freeze();
     let notReadyAt: number | undefined;
+    let thawing: Promise<void> | undefined;
     try {
       while (Date.now() - frozenAt < 12_000) {
         if (notReadyAt === undefined && (await fetch(`${api.url}/ready`).then((r) => r.status, () => 0)) === 503) notReadyAt = Date.now();
         await sleep(100);
       }
     } finally {
-      node.thaw();
+      thawing = node.thaw();
     }
     const thawedAt = Date.now();
     const backAt = await eventually(
@@ -173,6 +174,7 @@ describe('on a three-node RabbitMQ cluster', () => {
       'a 202 after the freeze',
     );
     const outcomes = await load.stop();
+    await thawing;
     const slowestMs = Math.max(...outcomes.map((outcome) => outcome.ms));
     measuredFreeze = `a node frozen 12 s: slowest answer ${slowestMs} ms; /ready 503 ${notReadyAt! - frozenAt} ms after the freeze; 202 again ${backAt - frozenAt} ms after it (${backAt < thawedAt ? 'before' : 'after'} the thaw)`;
     // bounded from each request's arrival; the slack is for a loaded machine
