@@ -187,3 +187,24 @@ describe('the dispatcher, with the receiver up', () => {
     expect(wakeUps.scheduled).toEqual([{ destinationId: 'd', sessionId: 'lost', level: 1, delayMs: 0 }]);
   });
 });
+
+describe('the dispatcher, handing its destination over', () => {
+  it('finishes the deliveries under way and gives back, in order, every event that has not started', async () => {
+    const answers: ((outcome: DeliveryOutcome) => void)[] = [];
+    const { dispatcher, receiver, acked, dispatchEvent } = setUp(() => new Promise<DeliveryOutcome>((resolve) => answers.push(resolve)));
+    // two sessions of three events each: one of each session under way, the rest behind them
+    const events = ['a', 'b', 'a', 'b', 'a', 'b'].map((session) => storedEvent(session));
+    const outcomes = events.map((event) => dispatchEvent(event).then(() => 'acked', (error: Error) => error.name));
+    await settle();
+    expect(receiver.sent).toEqual([events[0]!.id, events[1]!.id]);
+
+    dispatcher.release();
+    for (const answer of answers.splice(0)) answer(delivered);
+    await dispatcher.idle();
+
+    expect(receiver.sent).toEqual([events[0]!.id, events[1]!.id]);
+    expect(acked).toEqual([events[0]!.id, events[1]!.id]);
+    expect(await Promise.all(outcomes)).toEqual(['acked', 'acked', 'Abandoned', 'Abandoned', 'Abandoned', 'Abandoned']);
+    await expect(dispatchEvent(storedEvent('c'))).rejects.toMatchObject({ name: 'Abandoned' });
+  });
+});

@@ -42,6 +42,12 @@ export type Dispatcher = {
   sweep(): Promise<void>;
   /** Resolves once no task is running or waiting. */
   idle(): Promise<void>;
+  /**
+   * Lets the tasks that have started finish, and ends those that have not (waiting behind an
+   * earlier event of their session, or for a free slot) with `Abandoned`: their messages go back
+   * to the queue unacked, in order, for whichever consumer comes next.
+   */
+  release(): void;
   /** Stops writing: tasks in hand end with `Abandoned` at their next step, and those waiting for the receiver at once. */
   abandon(): void;
 };
@@ -66,6 +72,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const now = deps.now ?? Date.now;
   const lanes = createSessionLanes(settings.concurrency);
   let abandoned = false;
+  let released = false;
   let nextSeq = 0;
   let lastSweepAt = -Infinity;
   // read when the first message arrives, that is once this consumer is the active one
@@ -82,6 +89,8 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     });
 
   async function task(seq: number, incoming: Incoming): Promise<void> {
+    // a later event of a session whose earlier one was given back must go back too
+    if (released) throw new Abandoned();
     await waitForReceiver(seq);
     try {
       checkAlive();
@@ -161,7 +170,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
 
   return {
     dispatch(incoming) {
-      if (abandoned) return Promise.reject(new Abandoned());
+      if (abandoned || released) return Promise.reject(new Abandoned());
       if (incoming.kind === 'event' && !matchesDestinationFilter(destination.filter, incoming.event)) {
         observe('filtered');
         return Promise.resolve();
@@ -181,6 +190,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       }
     },
     idle: () => lanes.idle(),
+    release() {
+      released = true;
+    },
     abandon() {
       abandoned = true;
       gate.close();
