@@ -54,14 +54,13 @@ export async function startDestinationConsumer(options: DestinationConsumerOptio
     dispatcher.abandon();
   });
 
-  let consumerTag: string;
   try {
     const queue = await assertDestinationQueue(channel, options.topology, options.dispatch.destination);
     await channel.prefetch(options.prefetch);
-    ({ consumerTag } = await channel.consume(queue, (message) => {
+    await channel.consume(queue, (message) => {
       if (message) receive(message);
       else fail(new Error('the broker cancelled the consumer'));
-    }));
+    });
   } catch (error) {
     await channel.close().catch(() => {});
     throw error;
