@@ -95,6 +95,8 @@ export function createWorker(config: WorkerConfig, log: Logger): WorkerProcess {
           self: { id: randomUUID(), host: hostname(), pid: process.pid },
           heartbeatMs: config.DELIVERY_HEARTBEAT_MS,
           ttlMs: config.DELIVERY_WORKER_TTL_MS,
+          // until the supervisor runs, the first heartbeat stands for it: it connects to the broker next
+          canDeliver: () => delivery?.isConnected() ?? true,
           log,
         });
         const schedule = { initialDelayMs: config.DELIVERY_RETRY_INITIAL_MS, maxDelayMs: config.DELIVERY_RETRY_MAX_MS, maxAttempts: config.DELIVERY_MAX_ATTEMPTS };

@@ -6,7 +6,8 @@ import { joinDeliveryWorkers } from './membership.js';
 describe('the delivering workers', () => {
   let clock = 0;
   const registry = memoryWorkerRegistry(() => clock);
-  const join = (id: string) => joinDeliveryWorkers({ registry, self: { id, host: 'test', pid: 1 }, heartbeatMs: 60_000, ttlMs: 3000, log: silentLog });
+  const join = (id: string, options: { heartbeatMs?: number; canDeliver?: () => boolean } = {}) =>
+    joinDeliveryWorkers({ registry, self: { id, host: 'test', pid: 1 }, heartbeatMs: 60_000, ttlMs: 3000, log: silentLog, ...options });
 
   beforeEach(() => {
     clock = 0;
@@ -34,6 +35,22 @@ describe('the delivering workers', () => {
     clock = 3000;
     expect(await a.live()).toEqual(['a']);
     expect(new Set(assignDestinations(destinations, await a.live()).values())).toEqual(new Set(['a']));
+    await Promise.all([a.leave(), b.leave()]);
+  });
+
+  it('stops beating while it cannot deliver (its broker away), so that it ages out, and comes back once it can', async () => {
+    let connected = true;
+    const a = await join('a');
+    const b = await join('b', { heartbeatMs: 5, canDeliver: () => connected });
+    connected = false;
+    clock = 3000;
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(await a.live()).toEqual([]);
+    await registry.heartbeat({ id: 'a', host: 'test', pid: 1 });
+    expect(await a.live()).toEqual(['a']);
+    connected = true;
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect((await a.live()).sort()).toEqual(['a', 'b']);
     await Promise.all([a.leave(), b.leave()]);
   });
 });

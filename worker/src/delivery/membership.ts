@@ -8,6 +8,12 @@ export type MembershipOptions = {
   heartbeatMs: number;
   /** A worker unseen for this long counts as gone: its destinations go to the others. */
   ttlMs: number;
+  /**
+   * Whether this worker can deliver now (its broker connection is up). It records no heartbeat
+   * while it cannot, so that a worker cut off from the broker but not from the database ages out
+   * and its destinations go to workers that can deliver them; it is back once it can.
+   */
+  canDeliver?: () => boolean;
   log: Logger;
 };
 
@@ -30,6 +36,7 @@ export async function joinDeliveryWorkers(options: MembershipOptions): Promise<M
   let beating: Promise<void> = Promise.resolve();
   let failing = false;
   const timer = setInterval(() => {
+    if (options.canDeliver && !options.canDeliver()) return;
     beating = registry.heartbeat(self).then(
       () => {
         if (failing) log.info({ worker: self.id }, 'delivery heartbeat recorded again');

@@ -45,7 +45,11 @@ type DestinationRow = Pick<Destination, 'id' | 'url' | 'filterApplicationId' | '
 
 type Running = { consumer: DestinationConsumer; version: string };
 
-export type DeliverySupervisor = { stop(): Promise<void> };
+export type DeliverySupervisor = {
+  /** Whether its broker connection is up, so that it can deliver. */
+  isConnected(): boolean;
+  stop(): Promise<void>;
+};
 
 /**
  * Keeps one consumer per running destination assigned to this worker, polling the destinations
@@ -226,6 +230,7 @@ export async function startDeliverySupervisor(options: DeliveryOptions): Promise
   if (!stopping) scheduleRefresh();
 
   return {
+    isConnected: () => connected !== undefined,
     async stop() {
       stopping = true;
       clearTimeout(timer);
