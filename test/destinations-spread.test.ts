@@ -100,7 +100,7 @@ describe('destinations spread over workers', () => {
   }
 
   it('gives each of two workers two of four destinations, hands a killed one’s to the other, takes them back on restart, and keeps each session in order', async () => {
-    const { create } = await destinationsClient(stack);
+    const { create, detailWhen } = await destinationsClient(stack);
     const destinations: string[] = [];
     for (const receiver of receivers) destinations.push((await create({ url: receiver.url, filter: { application_id: applicationId } })).id);
     const receiverOf = new Map(destinations.map((id, index) => [id, receivers[index]!]));
@@ -116,6 +116,8 @@ describe('destinations spread over workers', () => {
       const [owner, other] = ownedByA!.has(destination) ? [a, b] : [b, a];
       await eventually(async () => ((await deliveredBy(owner, destination)) >= 1 ? true : undefined), 5000, 'the owner to count its delivery');
       expect(await deliveredBy(other, destination)).toBe(0);
+      // and the api names it
+      await detailWhen(destination, (detail) => detail.delivered_by?.pid === owner.child.pid, 'the api to name the delivering worker', 5000);
     }
 
     // events of four sessions, posted one after the other per session, all through the hand-overs

@@ -178,9 +178,9 @@ export async function startDeliverySupervisor(options: DeliveryOptions): Promise
       const status = destinationStatus(id, healthOf(id).health, consumer.oldestWaitingAt(), await queueDepth(model, id));
       statuses.push(status);
       if (!consumer.isActive()) continue;
-      const row = [status.receiverDownSince, status.nextProbeAt, status.oldestWaitingAt];
+      const row = [status.receiverDownSince, status.nextProbeAt, status.oldestWaitingAt, options.membership.id];
       if (written.get(id) === JSON.stringify(row)) continue;
-      await db.query('UPDATE destinations SET receiver_down_since = $2, next_probe_at = $3, oldest_waiting_at = $4 WHERE id = $1', [id, ...row]);
+      await db.query('UPDATE destinations SET receiver_down_since = $2, next_probe_at = $3, oldest_waiting_at = $4, delivering_worker_id = $5 WHERE id = $1', [id, ...row]);
       written.set(id, JSON.stringify(row));
     }
     options.report?.({ running, owned: [...consumers.keys()], statuses });
