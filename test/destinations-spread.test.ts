@@ -20,8 +20,6 @@ describe('destinations spread over workers', () => {
   let token: string;
   let applicationId: string;
   const receivers: Receiver[] = [];
-  /** Per receiver, when each delivery reached it. */
-  const arrivals = new Map<Receiver, number[]>();
   const children: ChildProcess[] = [];
 
   beforeAll(async () => {
@@ -32,13 +30,8 @@ describe('destinations spread over workers', () => {
     ({ token, applicationId } = await stack.tokenFor(`app-${randomUUID()}`));
     for (let index = 0; index < 4; index += 1) {
       const receiver = await startReceiver();
-      const times: number[] = [];
-      arrivals.set(receiver, times);
-      receiver.answerWith(() => {
-        times.push(Date.now());
-        // a little slow, so that each consumer holds unacked messages when it hands over
-        return { status: 204, afterMs: 5 };
-      });
+      // a little slow, so that each consumer holds unacked messages when it hands over
+      receiver.answerWith(() => ({ status: 204, afterMs: 5 }));
       receivers.push(receiver);
     }
   });
@@ -87,12 +80,16 @@ describe('destinations spread over workers', () => {
     );
   }
 
-  /** Milliseconds from `since` until each of these receivers took a delivery after it. */
-  async function resumedAfter(since: number, which: Receiver[], timeoutMs: number): Promise<number> {
+  /**
+   * Milliseconds from `since` until `worker` has delivered to each of these destinations, counted
+   * by its own metrics: a receiver cannot tell, and deliveries the previous worker had under way
+   * still arrive after `since`.
+   */
+  async function resumedBy(worker: DeliveryWorker, destinations: string[], since: number, before: number[], timeoutMs: number): Promise<number> {
     return eventually(
       async () => {
-        const firsts = which.map((receiver) => arrivals.get(receiver)!.find((at) => at > since));
-        return firsts.every((at) => at !== undefined) ? Math.max(...(firsts as number[])) - since : undefined;
+        const counts = await Promise.all(destinations.map((destination) => deliveredBy(worker, destination)));
+        return counts.every((count, index) => count > before[index]!) ? Date.now() - since : undefined;
       },
       timeoutMs,
       'delivery to resume',
@@ -103,7 +100,6 @@ describe('destinations spread over workers', () => {
     const { create, detailWhen } = await destinationsClient(stack);
     const destinations: string[] = [];
     for (const receiver of receivers) destinations.push((await create({ url: receiver.url, filter: { application_id: applicationId } })).id);
-    const receiverOf = new Map(destinations.map((id, index) => [id, receivers[index]!]));
 
     const a = await startDeliveryWorker();
     const b = await startDeliveryWorker();
@@ -136,10 +132,12 @@ describe('destinations spread over workers', () => {
     );
     await sleep(1500);
 
+    const fromA = [...ownedByA!];
+    const countsBeforeKill = await Promise.all(fromA.map((destination) => deliveredBy(b, destination)));
     const killedAt = Date.now();
     await stopProcess(a.child, 'SIGKILL');
+    const afterKill = await resumedBy(b, fromA, killedAt, countsBeforeKill, 20_000);
     await split([b], [4], destinations, 20_000);
-    const afterKill = await resumedAfter(killedAt, [...ownedByA!].map((id) => receiverOf.get(id)!), 20_000);
 
     const restarted = await startDeliveryWorker();
     const restartedAt = Date.now();
@@ -147,9 +145,11 @@ describe('destinations spread over workers', () => {
     const rebalanced = Date.now() - restartedAt;
     await sleep(1500);
 
+    const fromRestarted = [...ownedByRestarted!];
+    const countsBeforeStop = await Promise.all(fromRestarted.map((destination) => deliveredBy(b, destination)));
     const stoppedAt = Date.now();
     const exitCode = stopProcess(restarted.child, 'SIGTERM');
-    const afterStop = await resumedAfter(stoppedAt, [...ownedByRestarted!].map((id) => receiverOf.get(id)!), 20_000);
+    const afterStop = await resumedBy(b, fromRestarted, stoppedAt, countsBeforeStop, 20_000);
     expect(await exitCode).toBe(0);
     await split([b], [4], destinations, 10_000);
     await sleep(500);
