@@ -74,18 +74,20 @@ export function createWorker(config: WorkerConfig, log: Logger): WorkerProcess {
         log,
         observe: metrics.pipeline,
       };
-      if (config.INGEST_ENABLED) consumer = await startConsumer({
-        url: config.AMQP_URL,
-        topology,
-        prefetch: config.PREFETCH,
-        batchMaxMessages: config.BATCH_MAX_MESSAGES,
-        batchMaxBytes: config.BATCH_MAX_BYTES,
-        batchMaxWaitMs: config.BATCH_MAX_WAIT_MS,
-        concurrency: config.STORE_CONCURRENCY,
-        handleBatch: metrics.measure((contents) => runPipeline(contents, pipeline)),
-        prepare: (model) => stream.open(model),
-        log,
-      });
+      if (config.INGEST_ENABLED) {
+        consumer = await startConsumer({
+          url: config.AMQP_URL,
+          topology,
+          prefetch: config.PREFETCH,
+          batchMaxMessages: config.BATCH_MAX_MESSAGES,
+          batchMaxBytes: config.BATCH_MAX_BYTES,
+          batchMaxWaitMs: config.BATCH_MAX_WAIT_MS,
+          concurrency: config.STORE_CONCURRENCY,
+          handleBatch: metrics.measure((contents) => runPipeline(contents, pipeline)),
+          prepare: (model) => stream.open(model),
+          log,
+        });
+      }
       if (config.DELIVERY_ENABLED) {
         // a connection of its own: a heartbeat must not queue behind the stores for the pool, or a busy worker would look dead
         membershipDb = createDataSource({ url: config.DATABASE_URL, poolSize: 1, applicationName: 'argus-worker-membership' });
