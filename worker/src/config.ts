@@ -1,4 +1,4 @@
-import { baseConfigShape, destinationNetworkShape, loadConfig } from '@argus/shared';
+import { baseConfigShape, ConfigError, destinationNetworkShape, loadConfig } from '@argus/shared';
 import { z } from 'zod';
 
 const int = () => z.coerce.number().int();
@@ -85,5 +85,14 @@ export const workerConfigShape = {
   DELIVERY_PROBE_MAX_MS: int().positive().default(60_000),
 };
 
-export const loadWorkerConfig = (env: NodeJS.ProcessEnv = process.env) => loadConfig(workerConfigShape, [], env);
+export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env) {
+  const config = loadConfig(workerConfigShape, [], env);
+  // a TTL within one heartbeat would count every worker dead between two heartbeats, and move every destination
+  if (config.DELIVERY_WORKER_TTL_MS <= config.DELIVERY_HEARTBEAT_MS) {
+    throw new ConfigError(
+      `invalid configuration:\n  DELIVERY_WORKER_TTL_MS: must be longer than DELIVERY_HEARTBEAT_MS (${config.DELIVERY_HEARTBEAT_MS}), a few heartbeats`,
+    );
+  }
+  return config;
+}
 export type WorkerConfig = ReturnType<typeof loadWorkerConfig>;
