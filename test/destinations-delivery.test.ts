@@ -52,7 +52,11 @@ describe('delivery to webhook destinations', () => {
     expect(detail).toMatchObject({ state: 'running', failed_attempts: 0, last_failure: null, backlog: { queue_depth: 0, held_sessions: 0, dead_letters: 0 } });
     expect(detail.last_success_at).not.toBeNull();
     const metrics = await (await fetch(delivery.metricsUrl)).text();
-    expect(Number(/argus_worker_deliveries_total\{outcome="delivered"\} (\d+)/.exec(metrics)?.[1])).toBeGreaterThanOrEqual(3);
+    const deliveredTo = (id: string) => Number(new RegExp(`argus_worker_deliveries_total\\{destination="${id}",outcome="delivered"\\} (\\d+)`).exec(metrics)?.[1]);
+    expect(deliveredTo(toAll.id)).toBe(2);
+    expect(deliveredTo(toForms.id)).toBe(1);
+    // the only delivering worker has both destinations
+    expect(metrics).toContain('argus_worker_destinations_owned 2');
     // the invalid event was handled (kept as an error) and only the two valid ones reached the receiver
     await eventually(
       async () => ((await delivery.stack.database.db.query('SELECT 1 FROM event_errors WHERE event_id = $1', [invalid])).length === 1 ? true : undefined),

@@ -226,7 +226,7 @@ describe('admin panel', () => {
 
         // without what the delivering worker keeps up to date meanwhile (its view of the receiver and of what waits)
         const destinationRow = async () => {
-          const [{ oldest_waiting_at: _oldest, receiver_down_since: _down, next_probe_at: _probe, ...row }] = await stack.database.db.query('SELECT * FROM destinations WHERE id = $1', [destinationId]);
+          const [{ oldest_waiting_at: _oldest, receiver_down_since: _down, next_probe_at: _probe, delivering_worker_id: _worker, ...row }] = await stack.database.db.query('SELECT * FROM destinations WHERE id = $1', [destinationId]);
           return row;
         };
         const settled = await eventually(async () => {

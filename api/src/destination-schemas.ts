@@ -63,6 +63,10 @@ export const destinationDetailSchema = destinationSchema
       oldest_waiting_at: time.openapi({ description: 'when the oldest event still to deliver was received (one a worker holds, or a held one)' }),
       oldest_waiting_seconds: z.number().int().nullable(),
     }),
+    delivered_by: z
+      .object({ worker_id: z.uuid(), host: z.string(), pid: z.number().int(), seen_at: z.string().openapi({ description: 'its latest heartbeat' }) })
+      .nullable()
+      .openapi({ description: 'the worker delivering it (its active consumer); null before the first delivery, or once that worker has stopped and before the next one starts' }),
     recent_attempts: z
       .array(
         z.object({

@@ -21,6 +21,7 @@ import { SchemaSuspension1732415000000 } from './migrations/1732415000000-schema
 import { DeliveryAttempts1732427000000 } from './migrations/1732427000000-delivery-attempts.js';
 import { OperatorConsole1732430000000 } from './migrations/1732430000000-operator-console.js';
 import { SegmentIngestion1732440000000 } from './migrations/1732440000000-segment-ingestion.js';
+import { DeliveryWorkers1732450000000 } from './migrations/1732450000000-delivery-workers.js';
 
 export const entities = [Application, ApiToken, Session, StoredEvent, EventError, Operator, EventSchema, Destination, DeliveryBacklogEntry, DestinationDeadLetter, DeliveryAttempt];
 export const migrations = [
@@ -33,6 +34,7 @@ export const migrations = [
   DeliveryAttempts1732427000000,
   OperatorConsole1732430000000,
   SegmentIngestion1732440000000,
+  DeliveryWorkers1732450000000,
 ];
 
 export function createDataSource(options: { url: string; poolSize?: number; applicationName?: string }): DataSource {

@@ -1,4 +1,4 @@
-import { baseConfigShape, destinationNetworkShape, loadConfig } from '@argus/shared';
+import { baseConfigShape, ConfigError, destinationNetworkShape, loadConfig } from '@argus/shared';
 import { z } from 'zod';
 
 const int = () => z.coerce.number().int();
@@ -45,8 +45,18 @@ export const workerConfigShape = {
   WORKER_METRICS_PORT: int().min(0).max(65535).default(9101),
   WORKER_METRICS_HOST: z.string().default('0.0.0.0'),
 
+  /** 'false' leaves storing incoming events to other workers: this one only delivers to destinations. */
+  INGEST_ENABLED: z.stringbool().default(true),
   /** 'false' leaves delivery to destinations to other workers (or to none). A stringbool: z.coerce.boolean would read "false" as true. */
   DELIVERY_ENABLED: z.stringbool().default(true),
+  /** How often a delivering worker records in `delivery_workers` that it is alive. */
+  DELIVERY_HEARTBEAT_MS: int().positive().default(1000),
+  /**
+   * A delivering worker not seen for this long counts as gone (killed, frozen, cut off), and the
+   * others share its destinations. A few heartbeats, so that one slow heartbeat moves nothing; a
+   * worker that stops cleanly leaves at once without waiting it out.
+   */
+  DELIVERY_WORKER_TTL_MS: int().positive().default(3000),
   /** How often the destinations table is read: a destination stopped or started takes effect within this time. */
   DESTINATION_REFRESH_MS: int().positive().default(1000),
   /** Events delivered at once to one destination, across sessions (a session's go one at a time). */
@@ -75,5 +85,14 @@ export const workerConfigShape = {
   DELIVERY_PROBE_MAX_MS: int().positive().default(60_000),
 };
 
-export const loadWorkerConfig = (env: NodeJS.ProcessEnv = process.env) => loadConfig(workerConfigShape, [], env);
+export function loadWorkerConfig(env: NodeJS.ProcessEnv = process.env) {
+  const config = loadConfig(workerConfigShape, [], env);
+  // a TTL within one heartbeat would count every worker dead between two heartbeats, and move every destination
+  if (config.DELIVERY_WORKER_TTL_MS <= config.DELIVERY_HEARTBEAT_MS) {
+    throw new ConfigError(
+      `invalid configuration:\n  DELIVERY_WORKER_TTL_MS: must be longer than DELIVERY_HEARTBEAT_MS (${config.DELIVERY_HEARTBEAT_MS}), a few heartbeats`,
+    );
+  }
+  return config;
+}
 export type WorkerConfig = ReturnType<typeof loadWorkerConfig>;

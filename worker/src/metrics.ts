@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { HandleBatch } from './consumer.js';
 import type { DeliveryResult } from './delivery/dispatcher.js';
-import type { DestinationStatus } from './delivery/status.js';
+import type { DeliveryView } from './delivery/status.js';
 import type { PipelineObserver } from './pipeline/runner.js';
 
 export type WorkerMetrics = {
@@ -14,9 +14,9 @@ export type WorkerMetrics = {
   storeRetried(): void;
   /** A schema version ran over its check budget and was suspended. */
   schemaSuspended(): void;
-  delivered(result: DeliveryResult): void;
-  /** What this worker sees of the destinations it delivers, replacing what it saw before. */
-  destinations(statuses: readonly DestinationStatus[]): void;
+  delivered(destinationId: string, result: DeliveryResult): void;
+  /** Which destinations this worker delivers and what it sees of them, replacing what it saw before. */
+  destinations(view: DeliveryView): void;
 };
 
 export function createWorkerMetrics(now: () => number = Date.now): WorkerMetrics {
@@ -68,10 +68,18 @@ export function createWorkerMetrics(now: () => number = Date.now): WorkerMetrics
     name: 'argus_worker_deliveries_total',
     help:
       'Messages handled for webhook destinations, by outcome: delivered, retry_scheduled, dead_lettered, held (behind a failed event of its session), filtered, malformed, receiver_down (an attempt that found the receiver down: the event waits for it), duplicate (a copy of an event delivered lately, acked unsent)',
-    labelNames: ['outcome'],
+    labelNames: ['destination', 'outcome'],
+    registers: [registry],
+  });
+  const destinationsOwned = new Gauge({
+    name: 'argus_worker_destinations_owned',
+    help: 'Running destinations assigned to this worker, which it delivers (or is about to, once the worker that had one lets go)',
     registers: [registry],
   });
   const destinationGauge = (name: string, help: string) => new Gauge({ name, help, labelNames: ['destination'], registers: [registry] });
+  // on every delivering worker, for every running destination: sum by (destination) is 1 when exactly one worker has it
+  const owner = destinationGauge('argus_worker_destination_owner', '1 on the worker that delivers the running destination (by id), 0 on the other delivering workers');
+  // the rest only on the worker that delivers: another knows nothing of the receiver, and a 0 from it would read as "up" or "empty"
   const receiverDown = destinationGauge('argus_worker_destination_receiver_down', '1 while the receiver of the destination (by id) is down and only probed, else 0');
   const receiverDownSeconds = destinationGauge('argus_worker_destination_receiver_down_seconds', 'How long the receiver has been down (0 when up)');
   const nextProbeSeconds = destinationGauge('argus_worker_destination_next_probe_seconds', 'Time to the next probe of a receiver that is down (0 when up)');
@@ -80,9 +88,12 @@ export function createWorkerMetrics(now: () => number = Date.now): WorkerMetrics
 
   return {
     registry,
-    delivered: (result) => deliveries.inc({ outcome: result }),
-    destinations(statuses) {
-      for (const gauge of [receiverDown, receiverDownSeconds, nextProbeSeconds, queueDepth, oldestWaiting]) gauge.reset();
+    delivered: (destination, result) => deliveries.inc({ destination, outcome: result }),
+    destinations({ running, owned, statuses }) {
+      for (const gauge of [owner, receiverDown, receiverDownSeconds, nextProbeSeconds, queueDepth, oldestWaiting]) gauge.reset();
+      destinationsOwned.set(owned.length);
+      const mine = new Set(owned);
+      for (const id of running) owner.set({ destination: id }, mine.has(id) ? 1 : 0);
       const secondsSince = (date: Date | null) => (date ? Math.max(0, now() - date.getTime()) / 1000 : 0);
       for (const status of statuses) {
         const labels = { destination: status.id };

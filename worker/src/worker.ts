@@ -1,10 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import { allowsPrivateNetworks, createDataSource, topologyFor, type Logger } from '@argus/shared';
 import type { DataSource } from 'typeorm';
 import type { WorkerConfig } from './config.js';
 import { startConsumer, type Consumer } from './consumer.js';
+import { joinDeliveryWorkers, type Membership } from './delivery/membership.js';
 import { retryDelayMs } from './delivery/retry-schedule.js';
 import { startDeliverySupervisor, type DeliverySupervisor } from './delivery/supervisor.js';
+import { createPgWorkerRegistry } from './delivery/worker-registry.js';
 import { startMetricsServer } from './metrics-server.js';
 import { createWorkerMetrics } from './metrics.js';
 import { runPipeline, type PipelineDeps } from './pipeline/runner.js';
@@ -25,6 +29,8 @@ export function createWorker(config: WorkerConfig, log: Logger): WorkerProcess {
   let schemaRefresh: SchemaRefresh | undefined;
   let schemaPool: SchemaPool | undefined;
   let delivery: DeliverySupervisor | undefined;
+  let membershipDb: DataSource | undefined;
+  let membership: Membership | undefined;
   let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
   const topology = topologyFor(config);
   const stream = createStoredEventStream({ exchange: topology.storedEventsExchange, confirmTimeoutMs: config.STREAM_CONFIRM_TIMEOUT_MS });
@@ -68,19 +74,33 @@ export function createWorker(config: WorkerConfig, log: Logger): WorkerProcess {
         log,
         observe: metrics.pipeline,
       };
-      consumer = await startConsumer({
-        urls: config.AMQP_URL,
-        topology,
-        prefetch: config.PREFETCH,
-        batchMaxMessages: config.BATCH_MAX_MESSAGES,
-        batchMaxBytes: config.BATCH_MAX_BYTES,
-        batchMaxWaitMs: config.BATCH_MAX_WAIT_MS,
-        concurrency: config.STORE_CONCURRENCY,
-        handleBatch: metrics.measure((contents) => runPipeline(contents, pipeline)),
-        prepare: (model) => stream.open(model),
-        log,
-      });
+      if (config.INGEST_ENABLED) {
+        consumer = await startConsumer({
+          urls: config.AMQP_URL,
+          topology,
+          prefetch: config.PREFETCH,
+          batchMaxMessages: config.BATCH_MAX_MESSAGES,
+          batchMaxBytes: config.BATCH_MAX_BYTES,
+          batchMaxWaitMs: config.BATCH_MAX_WAIT_MS,
+          concurrency: config.STORE_CONCURRENCY,
+          handleBatch: metrics.measure((contents) => runPipeline(contents, pipeline)),
+          prepare: (model) => stream.open(model),
+          log,
+        });
+      }
       if (config.DELIVERY_ENABLED) {
+        // a connection of its own: a heartbeat must not queue behind the stores for the pool, or a busy worker would look dead
+        membershipDb = createDataSource({ url: config.DATABASE_URL, poolSize: 1, applicationName: 'argus-worker-membership' });
+        await membershipDb.initialize();
+        membership = await joinDeliveryWorkers({
+          registry: createPgWorkerRegistry(membershipDb, config.DELIVERY_WORKER_TTL_MS),
+          self: { id: randomUUID(), host: hostname(), pid: process.pid },
+          heartbeatMs: config.DELIVERY_HEARTBEAT_MS,
+          ttlMs: config.DELIVERY_WORKER_TTL_MS,
+          // until the supervisor runs, the first heartbeat stands for it: it connects to the broker next
+          canDeliver: () => delivery?.isConnected() ?? true,
+          log,
+        });
         const schedule = { initialDelayMs: config.DELIVERY_RETRY_INITIAL_MS, maxDelayMs: config.DELIVERY_RETRY_MAX_MS, maxAttempts: config.DELIVERY_MAX_ATTEMPTS };
         delivery = await startDeliverySupervisor({
           urls: config.AMQP_URL,
@@ -104,12 +124,13 @@ export function createWorker(config: WorkerConfig, log: Logger): WorkerProcess {
               probeMaxMs: config.DELIVERY_PROBE_MAX_MS,
             },
           },
+          membership,
           observe: metrics.delivered,
           report: metrics.destinations,
           log,
         });
       }
-      log.info({ metricsPort: metricsServer.address.port, delivery: config.DELIVERY_ENABLED }, 'worker consuming');
+      log.info({ metricsPort: metricsServer.address.port, ingest: config.INGEST_ENABLED, delivery: config.DELIVERY_ENABLED, worker: membership?.id }, 'worker consuming');
       return { metrics: metricsServer.address };
     },
 
@@ -117,18 +138,31 @@ export function createWorker(config: WorkerConfig, log: Logger): WorkerProcess {
     async stop() {
       const giveUp = setTimeout(() => stopping.abort(), config.STOP_GRACE_MS);
       stream.close();
-      await Promise.all([delivery?.stop(), consumer?.stop()]);
+      await Promise.all([stopDelivering(), consumer?.stop()]);
       clearTimeout(giveUp);
       await schemaRefresh?.stop();
       await schemaPool?.close();
       await db?.destroy();
+      await membershipDb?.destroy();
       await metricsServer?.close();
       metricsServer = undefined;
       consumer = undefined;
       schemaRefresh = undefined;
       schemaPool = undefined;
       delivery = undefined;
+      membership = undefined;
+      membershipDb = undefined;
       db = undefined;
     },
   };
+
+  /**
+   * Leaves the delivering workers first, so that the others subscribe to this worker's
+   * destinations while its consumers finish what they started; each queue's single active
+   * consumer passes to them the moment this one's channel closes.
+   */
+  async function stopDelivering(): Promise<void> {
+    await membership?.leave();
+    await delivery?.stop();
+  }
 }

@@ -2,6 +2,7 @@ import express, { Router } from 'express';
 import {
   createDestination,
   deliveryStatusOf,
+  deliveringWorker,
   destinationBacklog,
   destinationQueueName,
   findDestination,
@@ -83,7 +84,7 @@ export function destinationRoutes(deps: DestinationRouteDeps): Router {
     asyncRoute(async (req, res) => {
       const destination = await found(req.params);
       const queueDepth = () => broker.withChannel(async (channel) => (await channel.checkQueue(destinationQueueName(topology, destination.id))).messageCount);
-      const [backlog, attempts] = await Promise.all([destinationBacklog(db, destination, queueDepth), recentAttempts(db, destination.id)]);
+      const [backlog, attempts, worker] = await Promise.all([destinationBacklog(db, destination, queueDepth), recentAttempts(db, destination.id), deliveringWorker(db, destination)]);
       const oldestAge = backlog.oldestWaitingAt ? Math.max(0, (Date.now() - backlog.oldestWaitingAt.getTime()) / 1000) : null;
       res.json({
         ...destinationView(destination),
@@ -95,6 +96,7 @@ export function destinationRoutes(deps: DestinationRouteDeps): Router {
           oldest_waiting_at: backlog.oldestWaitingAt?.toISOString() ?? null,
           oldest_waiting_seconds: oldestAge === null ? null : Math.round(oldestAge),
         },
+        delivered_by: worker && { worker_id: worker.id, host: worker.host, pid: worker.pid, seen_at: worker.seenAt.toISOString() },
         recent_attempts: attempts.map((attempt) => ({
           at: attempt.at.toISOString(),
           event_id: attempt.eventId,

@@ -108,6 +108,17 @@ export async function destinationBacklog(db: DataSource, destination: Pick<Desti
   };
 }
 
+export type DeliveringWorker = { id: string; host: string; pid: number; seenAt: Date };
+
+/** The worker delivering the destination, as it last recorded itself; null when none has, or it has stopped since. */
+export async function deliveringWorker(db: DataSource, destination: Pick<Destination, 'deliveringWorkerId'>): Promise<DeliveringWorker | null> {
+  if (!destination.deliveringWorkerId) return null;
+  const [row]: { id: string; host: string; pid: number; seen_at: Date }[] = await db.query('SELECT id, host, pid, seen_at FROM delivery_workers WHERE id = $1', [
+    destination.deliveringWorkerId,
+  ]);
+  return row ? { id: row.id, host: row.host, pid: row.pid, seenAt: row.seen_at } : null;
+}
+
 export type RecentAttempt = { at: Date; eventId: string; status: number | null; durationMs: number; answer: string | null };
 
 /** The destination's latest delivery attempts, newest first (the worker keeps a bounded number). */

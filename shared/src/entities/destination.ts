@@ -79,6 +79,10 @@ export class Destination {
   @Column({ type: 'timestamptz', name: 'oldest_waiting_at', nullable: true })
   oldestWaitingAt: Date | null;
 
+  /** The worker (`delivery_workers.id`) that delivered it last, written when one becomes its active consumer. */
+  @Column({ type: 'uuid', name: 'delivering_worker_id', nullable: true })
+  deliveringWorkerId: string | null;
+
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' })
   createdAt: Date;
 }

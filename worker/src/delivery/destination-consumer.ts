@@ -23,7 +23,11 @@ export type DestinationConsumer = {
   sweep(): void;
   /** When the oldest event in hand and not yet delivered was received; null when none. */
   oldestWaitingAt(): Date | null;
-  /** Cancels the consumer, lets deliveries in hand finish, and closes the channel: the rest goes back to the queue. */
+  /**
+   * Lets the deliveries under way finish, gives back what has not started, and closes the
+   * channel: everything unacked goes back to the queue, in order, before the next consumer gets
+   * a message.
+   */
   stop(): Promise<void>;
 };
 
@@ -50,14 +54,13 @@ export async function startDestinationConsumer(options: DestinationConsumerOptio
     dispatcher.abandon();
   });
 
-  let consumerTag: string;
   try {
     const queue = await assertDestinationQueue(channel, options.topology, options.dispatch.destination);
     await channel.prefetch(options.prefetch);
-    ({ consumerTag } = await channel.consume(queue, (message) => {
+    await channel.consume(queue, (message) => {
       if (message) receive(message);
       else fail(new Error('the broker cancelled the consumer'));
-    }));
+    });
   } catch (error) {
     await channel.close().catch(() => {});
     throw error;
@@ -77,7 +80,11 @@ export async function startDestinationConsumer(options: DestinationConsumerOptio
     dispatcher
       .dispatch(incoming)
       // acked once what it came to is counted: a worker killed before that leaves it to be delivered and counted again
-      .then(() => options.dispatch.progress.afterFlush(() => ack(message)), fail)
+      .then(
+        () => options.dispatch.progress.afterFlush(() => ack(message)),
+        // given back by a stop: it waits unacked for the channel to close, like the rest
+        (error: unknown) => (error instanceof Abandoned && !accepting ? undefined : fail(error)),
+      )
       .finally(() => inHand.delete(message));
   }
 
@@ -102,7 +109,8 @@ export async function startDestinationConsumer(options: DestinationConsumerOptio
       const event = JSON.parse(message.content.toString('utf8')) as StoredEventMessage;
       // checked against the contract, but passed on as sent: a rebuilt object would lose an own "__proto__" key of data
       storedEventBody.parse(event);
-      return { kind: 'event', event };
+      // replays and dead letters put back come through the delivery exchange; the stream's copies are the duplicates
+      return { kind: 'event', event, resent: message.fields.exchange === options.topology.deliveryExchange };
     } catch {
       return undefined;
     }
@@ -121,8 +129,16 @@ export async function startDestinationConsumer(options: DestinationConsumerOptio
       return Number.isFinite(oldest) ? new Date(oldest) : null;
     },
     async stop() {
+      // No basic.cancel first. On a single-active-consumer queue, cancelling the active consumer
+      // makes the next one active at once (measured on RabbitMQ 3.10: within 2 ms), while this one
+      // still holds its unacked messages; those come back only when this channel closes, behind
+      // what the next consumer was given meanwhile, so a session's events would arrive out of
+      // order. Closing the channel returns them and hands over in one step, oldest first. Until
+      // then the broker may push up to the prefetch more, which wait unacked with the rest.
       accepting = false;
-      await channel.cancel(consumerTag).catch(() => {});
+      // prefetched events not yet started go back rather than being delivered here: the next
+      // consumer starts sooner, and takes them in queue order
+      dispatcher.release();
       let timer: NodeJS.Timeout | undefined;
       const graceOver = new Promise((resolve) => (timer = setTimeout(resolve, options.stopGraceMs)));
       // deliveries waiting for a receiver that is down would wait out the whole grace: they go back now

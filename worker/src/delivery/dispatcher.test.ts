@@ -190,10 +190,31 @@ describe('the dispatcher, with the receiver up', () => {
   });
 });
 
+describe('the dispatcher, handing its destination over', () => {
+  it('finishes the deliveries under way and gives back, in order, every event that has not started', async () => {
+    const answers: ((outcome: DeliveryOutcome) => void)[] = [];
+    const { dispatcher, receiver, acked, dispatchEvent } = setUp(() => new Promise<DeliveryOutcome>((resolve) => answers.push(resolve)));
+    // two sessions of three events each: one of each session under way, the rest behind them
+    const events = ['a', 'b', 'a', 'b', 'a', 'b'].map((session) => storedEvent(session));
+    const outcomes = events.map((event) => dispatchEvent(event).then(() => 'acked', (error: Error) => error.name));
+    await settle();
+    expect(receiver.sent).toEqual([events[0]!.id, events[1]!.id]);
+
+    dispatcher.release();
+    for (const answer of answers.splice(0)) answer(delivered);
+    await dispatcher.idle();
+
+    expect(receiver.sent).toEqual([events[0]!.id, events[1]!.id]);
+    expect(acked).toEqual([events[0]!.id, events[1]!.id]);
+    expect(await Promise.all(outcomes)).toEqual(['acked', 'acked', 'Abandoned', 'Abandoned', 'Abandoned', 'Abandoned']);
+    await expect(dispatchEvent(storedEvent('c'))).rejects.toMatchObject({ name: 'Abandoned' });
+  });
+});
+
 describe('the dispatcher, given the same event twice', () => {
   it('acks a copy of an event it delivered without sending it again, and keeps a copy of one it could not deliver', async () => {
     let up = true;
-    const { receiver, results, dispatchEvent } = setUp(() => (up ? delivered : refused(500)));
+    const { dispatcher, receiver, results, dispatchEvent } = setUp(() => (up ? delivered : refused(500)));
     const first = storedEvent('a');
     await dispatchEvent(first);
     await dispatchEvent({ ...first });
@@ -207,5 +228,9 @@ describe('the dispatcher, given the same event twice', () => {
     await dispatchEvent({ ...failed });
     // held behind the original, whose retry is scheduled: delivered when its session's turn comes
     expect(results.slice(2)).toEqual(['retry_scheduled', 'held']);
+
+    // an operator's replay is sent again, delivered lately or not
+    await dispatcher.dispatch({ kind: 'event', event: { ...first }, resent: true });
+    expect(receiver.sent.filter((id) => id === first.id)).toHaveLength(2);
   });
 });

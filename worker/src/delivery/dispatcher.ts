@@ -11,7 +11,8 @@ import type { DeliveryOutcome, FailedDelivery, SendWebhook } from './webhook.js'
 /** How each message for a destination ended, for the worker's metrics. */
 export type DeliveryResult = 'delivered' | 'retry_scheduled' | 'dead_lettered' | 'held' | 'filtered' | 'malformed' | 'receiver_down' | 'duplicate';
 
-export type Incoming = { kind: 'event'; event: StoredEventMessage } | { kind: 'wake-up'; sessionId: string };
+/** An event from the stream of stored events, or sent again on purpose (a replay, a dead letter put back), or a held session's wake-up. */
+export type Incoming = { kind: 'event'; event: StoredEventMessage; resent?: boolean } | { kind: 'wake-up'; sessionId: string };
 
 export type DispatchSettings = {
   /** Events delivered at once, across sessions. */
@@ -45,6 +46,12 @@ export type Dispatcher = {
   sweep(): Promise<void>;
   /** Resolves once no task is running or waiting. */
   idle(): Promise<void>;
+  /**
+   * Lets the tasks that have started finish, and ends those that have not (waiting behind an
+   * earlier event of their session, or for a free slot) with `Abandoned`: their messages go back
+   * to the queue unacked, in order, for whichever consumer comes next.
+   */
+  release(): void;
   /** Stops writing: tasks in hand end with `Abandoned` at their next step, and those waiting for the receiver at once. */
   abandon(): void;
 };
@@ -69,6 +76,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
   const now = deps.now ?? Date.now;
   const lanes = createSessionLanes(settings.concurrency);
   let abandoned = false;
+  let released = false;
   let nextSeq = 0;
   let lastSweepAt = -Infinity;
   // read when the first message arrives, that is once this consumer is the active one
@@ -85,21 +93,23 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
     });
 
   async function task(seq: number, incoming: Incoming): Promise<void> {
+    // a later event of a session whose earlier one was given back must go back too
+    if (released) throw new Abandoned();
     await waitForReceiver(seq);
     try {
       checkAlive();
       const sessions = await heldSessions();
       checkAlive();
-      if (incoming.kind === 'event') await handleEvent(seq, sessions, incoming.event);
+      if (incoming.kind === 'event') await handleEvent(seq, sessions, incoming.event, incoming.resent === true);
       else if (wakeUpDelivers(sessions.get(incoming.sessionId), now())) await deliverBacklog(seq, sessions, incoming.sessionId);
     } finally {
       gate.finished(seq);
     }
   }
 
-  async function handleEvent(seq: number, sessions: Map<string, number>, event: StoredEventMessage): Promise<void> {
+  async function handleEvent(seq: number, sessions: Map<string, number>, event: StoredEventMessage, resent: boolean): Promise<void> {
     // a session's events go one at a time, so a copy in the queue right behind its original finds it here
-    if (deps.recentlyDelivered.has(event.id)) return observe('duplicate');
+    if (!resent && deps.recentlyDelivered.has(event.id)) return observe('duplicate');
     if (sessions.has(event.session_id)) {
       await backlog.append(event);
       return observe('held');
@@ -169,7 +179,7 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
 
   return {
     dispatch(incoming) {
-      if (abandoned) return Promise.reject(new Abandoned());
+      if (abandoned || released) return Promise.reject(new Abandoned());
       if (incoming.kind === 'event' && !matchesDestinationFilter(destination.filter, incoming.event)) {
         observe('filtered');
         return Promise.resolve();
@@ -189,6 +199,9 @@ export function createDispatcher(deps: DispatcherDeps): Dispatcher {
       }
     },
     idle: () => lanes.idle(),
+    release() {
+      released = true;
+    },
     abandon() {
       abandoned = true;
       gate.close();

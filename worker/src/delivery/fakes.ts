@@ -2,6 +2,7 @@ import type { StoredEventMessage } from '@argus/shared';
 import type { BacklogEntry, BacklogStore, HeldRetry } from './backlog.js';
 import type { Clock } from './receiver-gate.js';
 import type { WakeUp, WakeUps } from './wake-ups.js';
+import type { WorkerRegistry } from './worker-registry.js';
 import type { DeliveryOutcome, FailedDelivery, SendWebhook } from './webhook.js';
 
 /** In-memory stand-ins for the database, the broker and the receiver, for the delivery decisions' fast tests. */
@@ -117,5 +118,22 @@ export function storedEvent(sessionId: string, overrides: Partial<StoredEventMes
     context: null,
     integrations: null,
     ...overrides,
+  };
+}
+
+/** The delivering workers' table, on a clock the test moves. */
+export function memoryWorkerRegistry(now: () => number): WorkerRegistry & { seen: Map<string, number> } {
+  const seen = new Map<string, number>();
+  return {
+    seen,
+    async heartbeat(self) {
+      seen.set(self.id, now());
+    },
+    async live(ttlMs) {
+      return [...seen].filter(([, at]) => at > now() - ttlMs).map(([id]) => id);
+    },
+    async remove(id) {
+      seen.delete(id);
+    },
   };
 }

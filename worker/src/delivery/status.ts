@@ -10,6 +10,16 @@ export type DestinationStatus = {
   queueDepth: number | null;
 };
 
+/** What one worker knows of the destinations after a refresh. */
+export type DeliveryView = {
+  /** Every running destination. */
+  running: readonly string[];
+  /** Those this worker delivers (or is about to, once the previous worker lets go). */
+  owned: readonly string[];
+  /** Of each owned destination. */
+  statuses: readonly DestinationStatus[];
+};
+
 export function destinationStatus(id: string, health: ReceiverHealth, oldestWaitingAt: Date | null, queueDepth: number | null): DestinationStatus {
   const down = health.kind === 'down';
   return {

@@ -1,14 +1,16 @@
 import type { Channel, ChannelModel } from 'amqplib';
 import { connectBroker, destinationFilterOf, destinationQueueName, type Destination, type Logger, type Topology } from '@argus/shared';
 import type { DataSource } from 'typeorm';
+import { assignDestinations } from './assignment.js';
 import { createBacklogStore } from './backlog.js';
 import { startDestinationConsumer, type DestinationConsumer } from './destination-consumer.js';
 import type { DeliveryResult, DispatchSettings } from './dispatcher.js';
+import type { Membership } from './membership.js';
 import { createDeliveryProgress, type DeliveryProgress } from './progress.js';
 import { recentIds, type RecentIds } from './recent-ids.js';
 import { createReceiverGate, newHealthHolder, type HealthHolder } from './receiver-gate.js';
 import type { ReceiverPolicy } from './receiver-health.js';
-import { destinationStatus, type DestinationStatus } from './status.js';
+import { destinationStatus, type DeliveryView, type DestinationStatus } from './status.js';
 import { openWakeUps, type WakeUps } from './wake-ups.js';
 import { createWebhookSender } from './webhook.js';
 
@@ -32,9 +34,11 @@ export type DeliveryOptions = {
   allowPrivateNetworks: boolean;
   confirmTimeoutMs: number;
   settings: DeliverySettings;
-  observe: (result: DeliveryResult) => void;
-  /** After each refresh: what this worker sees of the destinations it delivers. */
-  report?: (statuses: DestinationStatus[]) => void;
+  /** This worker among the delivering workers: it delivers the running destinations assigned to it (see `assignDestinations`). */
+  membership: Pick<Membership, 'id' | 'live'>;
+  observe: (destinationId: string, result: DeliveryResult) => void;
+  /** After each refresh: which destinations run, which this worker delivers, and what it sees of those. */
+  report?: (view: DeliveryView) => void;
   log: Logger;
 };
 
@@ -42,14 +46,21 @@ type DestinationRow = Pick<Destination, 'id' | 'url' | 'filterApplicationId' | '
 
 type Running = { consumer: DestinationConsumer; version: string };
 
-export type DeliverySupervisor = { stop(): Promise<void> };
+export type DeliverySupervisor = {
+  /** Whether its broker connection is up, so that it can deliver. */
+  isConnected(): boolean;
+  stop(): Promise<void>;
+};
 
 /**
- * Keeps one consumer per running destination in this worker, polling the destinations table:
- * starts consumers for running destinations, cancels those of stopped or paused ones, restarts
- * one whose channel failed or whose url, secret or filter changed, pauses destinations that have
- * failed for too long, and writes the delivery counters back. Every worker runs one; each
- * destination queue's single active consumer decides which worker delivers.
+ * Keeps one consumer per running destination assigned to this worker, polling the destinations
+ * table and the live delivering workers: starts consumers for the destinations it is given,
+ * stops those of destinations stopped, paused or assigned to another worker, restarts one whose
+ * channel failed or whose url, secret or filter changed, pauses destinations that have failed
+ * for too long, and writes the delivery counters back. Every delivering worker runs one and
+ * computes the same assignment; while two workers disagree for a moment (one has not seen a
+ * newcomer yet), both may subscribe to a queue, and its single active consumer still lets only
+ * one of them deliver.
  */
 export async function startDeliverySupervisor(options: DeliveryOptions): Promise<DeliverySupervisor> {
   const { db, log } = options;
@@ -105,13 +116,21 @@ export async function startDeliverySupervisor(options: DeliveryOptions): Promise
               filter_category AS "filterCategory", filter_name AS "filterName", state
        FROM destinations`,
     );
-    const wanted = new Map(rows.filter((row) => row.state === 'running').map((row) => [row.id, row]));
+    const running = rows.filter((row) => row.state === 'running');
+    const owners = assignDestinations(
+      running.map((row) => row.id),
+      await options.membership.live(),
+    );
+    const wanted = new Map(running.filter((row) => owners.get(row.id) === options.membership.id).map((row) => [row.id, row]));
     const retired: DestinationConsumer[] = [];
-    for (const [id, running] of consumers) {
+    for (const [id, current] of consumers) {
       const row = wanted.get(id);
-      if (!row || !running.consumer.isAlive() || versionOf(row) !== running.version) {
+      if (!row || !current.consumer.isAlive() || versionOf(row) !== current.version) {
+        if (!row && running.some((other) => other.id === id)) log.info({ destination: id, to: owners.get(id) ?? null }, 'handing a destination over to another worker');
         consumers.delete(id);
-        retired.push(running.consumer);
+        // whoever delivers it next writes its row; should it come back, this worker writes again
+        written.delete(id);
+        retired.push(current.consumer);
       }
     }
     // at once: each may wait its grace for deliveries in hand, and the replacements wait for them all
@@ -137,37 +156,42 @@ export async function startDeliverySupervisor(options: DeliveryOptions): Promise
             progress: progressOf(id),
             recentlyDelivered: recentOf(id),
             settings: options.settings,
-            observe: options.observe,
+            observe: (result) => options.observe(id, result),
             log,
           },
           log,
         });
         consumers.set(id, { consumer, version: versionOf(row) });
+        log.info({ destination: id, worker: options.membership.id }, 'consuming a destination');
       } catch (error) {
         log.error({ err: error, destination: id }, 'cannot start delivering to a destination; trying again at the next refresh');
       }
     }
     for (const { consumer } of consumers.values()) consumer.sweep();
-    await reportStatuses(current.model);
+    await reportStatuses(
+      current.model,
+      running.map((row) => row.id),
+    );
   }
 
   /**
-   * What the destinations this worker delivers look like: written to their rows when it changed
-   * (one UPDATE per change, not per event), and handed to the metrics with each queue's depth.
-   * Only a consumer that has had messages is the active one and knows its receiver.
+   * What the destinations this worker delivers look like: handed to the metrics with each queue's
+   * depth, and written to their rows when it changed (one UPDATE per change, not per event). Only
+   * a consumer that has had messages is the active one and knows its receiver: one still waiting
+   * for another worker to let go must not write over what that one sees.
    */
-  async function reportStatuses(model: ChannelModel): Promise<void> {
+  async function reportStatuses(model: ChannelModel, running: string[]): Promise<void> {
     const statuses: DestinationStatus[] = [];
     for (const [id, { consumer }] of consumers) {
-      if (!consumer.isActive()) continue;
       const status = destinationStatus(id, healthOf(id).health, consumer.oldestWaitingAt(), await queueDepth(model, id));
       statuses.push(status);
-      const row = [status.receiverDownSince, status.nextProbeAt, status.oldestWaitingAt];
+      if (!consumer.isActive()) continue;
+      const row = [status.receiverDownSince, status.nextProbeAt, status.oldestWaitingAt, options.membership.id];
       if (written.get(id) === JSON.stringify(row)) continue;
-      await db.query('UPDATE destinations SET receiver_down_since = $2, next_probe_at = $3, oldest_waiting_at = $4 WHERE id = $1', [id, ...row]);
+      await db.query('UPDATE destinations SET receiver_down_since = $2, next_probe_at = $3, oldest_waiting_at = $4, delivering_worker_id = $5 WHERE id = $1', [id, ...row]);
       written.set(id, JSON.stringify(row));
     }
-    options.report?.(statuses);
+    options.report?.({ running, owned: [...consumers.keys()], statuses });
   }
 
   async function queueDepth(model: ChannelModel, id: string): Promise<number | null> {
@@ -214,6 +238,7 @@ export async function startDeliverySupervisor(options: DeliveryOptions): Promise
   if (!stopping) scheduleRefresh();
 
   return {
+    isConnected: () => connected !== undefined,
     async stop() {
       stopping = true;
       clearTimeout(timer);
