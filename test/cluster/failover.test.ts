@@ -39,6 +39,7 @@ describe('on a three-node RabbitMQ cluster', () => {
   let token: string;
   const apis: { url: string; process: ChildProcess }[] = [];
   const workers: ChildProcess[] = [];
+  const workerEnvs: Record<string, string>[] = [];
   const receivers: Receiver[] = [];
   const measured: Measured[] = [];
   let measuredFreeze: string | undefined;
@@ -51,7 +52,8 @@ describe('on a three-node RabbitMQ cluster', () => {
     for (let index = 0; index < 2; index += 1) {
       const port = await freePort();
       apis.push({ url: `http://127.0.0.1:${port}`, process: startProcess('api/dist/main.js', { ...env, PORT: String(port), HOST: '127.0.0.1' }) });
-      workers.push(startProcess('worker/dist/main.js', { ...env, WORKER_METRICS_PORT: '0', DESTINATION_REFRESH_MS: '500' }));
+      workerEnvs.push({ ...env, WORKER_METRICS_PORT: String(await freePort()), WORKER_METRICS_HOST: '127.0.0.1', DESTINATION_REFRESH_MS: '500' });
+      workers.push(startProcess('worker/dist/main.js', workerEnvs[index]!));
     }
     for (const api of apis) {
       await eventually(async () => ((await fetch(`${api.url}/ready`).then((r) => r.ok, () => false)) ? true : undefined), 30_000, 'an api to be ready');
@@ -181,6 +183,39 @@ describe('on a three-node RabbitMQ cluster', () => {
     expect(slowestMs).toBeLessThan(confirmTimeoutMs + 1500);
     expect(notReadyAt).toBeDefined();
     await stack.waitUntilStored(outcomes.flatMap((outcome) => outcome.ids), 120_000);
+  }, scenarioTimeoutMs);
+
+  /** How many destinations each worker delivers, from its metrics; undefined while one does not answer. */
+  async function destinationsOwned(): Promise<(number | undefined)[]> {
+    return Promise.all(
+      workerEnvs.map(async (env) => {
+        const text = await fetch(`http://127.0.0.1:${env.WORKER_METRICS_PORT}/metrics`).then((response) => response.text(), () => '');
+        const value = /^argus_worker_destinations_owned (\d+)$/m.exec(text)?.[1];
+        return value === undefined ? undefined : Number(value);
+      }),
+    );
+  }
+
+  it("spreads the destinations over the workers, hands a killed worker's to the other, and takes them back", async () => {
+    await eventually(async () => ((await destinationsOwned()).join() === '1,1' ? true : undefined), 20_000, 'a destination for each worker');
+    const load = startLoad((body) => fetch(`${apis[1]!.url}/events`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify(body) }), {
+      concurrency: 2,
+      batchSize: 10,
+    });
+    await sleep(1000);
+    await stopProcess(workers[0]!, 'SIGKILL');
+    await eventually(async () => ((await destinationsOwned())[1] === 2 ? true : undefined), 20_000, 'the other worker to deliver both');
+    await sleep(1000);
+    const accepted = (await load.stop()).flatMap((outcome) => outcome.ids);
+    for (const receiver of receivers) {
+      await eventually(async () => {
+        const delivered = new Set(receiver.accepted().map((delivery) => delivery.event.id));
+        return accepted.every((id) => delivered.has(id)) ? true : undefined;
+      }, 60_000, 'every accepted event delivered to each receiver');
+    }
+    workers[0] = startProcess('worker/dist/main.js', workerEnvs[0]!);
+    await eventually(async () => ((await destinationsOwned()).join() === '1,1' ? true : undefined), 30_000, 'the restarted worker to take its share');
+    for (const receiver of receivers) receiver.received.length = 0;
   }, scenarioTimeoutMs);
 
   for (let run = 1; run <= runs; run += 1) {
