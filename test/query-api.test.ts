@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { eventually } from '@argus/shared/testing';
 import { sampleEvent, startStack, type TestStack } from './support/stack.js';
@@ -201,5 +202,10 @@ describe('reading events back: GET /events, /events/{id}, /sessions/{id}/events,
     expect(worker).toMatch(/argus_worker_events_invalid_total 1\b/);
     expect(worker).toMatch(/argus_worker_batch_messages_count [1-9]/);
     expect(worker).toMatch(/argus_worker_consumer_lag_seconds \d/);
+    // the dashboard in deploy/ charts only metrics that exist
+    const dashboard = await readFile(new URL('../deploy/grafana/argus.json', import.meta.url), 'utf8');
+    const charted = new Set([...dashboard.matchAll(/argus_[a-z_]+/g)].map(([name]) => name.replace(/_(bucket|count|sum)$/, '')));
+    expect(charted.size).toBeGreaterThan(10);
+    for (const name of charted) expect(`${api}${worker}`).toContain(`# HELP ${name} `);
   });
 });
