@@ -1,4 +1,4 @@
-import { brokerUrlsSchema, reconnectDelayMs } from './broker.js';
+import { brokerUrlsSchema, NodeRotation, reconnectDelayMs } from './broker.js';
 
 describe('AMQP_URL', () => {
   it('takes one URL or a comma-separated list of nodes', () => {
@@ -27,4 +27,32 @@ describe('the reconnection schedule', () => {
     expect(reconnectDelayMs(100, 3, () => 0)).toBe(2500);
     expect(reconnectDelayMs(100, 3, () => 0.999)).toBe(7495);
   });
+});
+
+describe('the node to connect to', () => {
+  it('reads each field of the current node as amqplib asks for them, and moves on to the next, round the list', () => {
+    const nodes = new NodeRotation(['amqp://ops%40x:p%3Aw@rabbit-1:5673/shop%2Fa?heartbeat=10', 'amqps://rabbit-2', 'amqp://[::1]'], () => 0);
+    // the vhost as written: amqplib unescapes it
+    expect(fields(nodes)).toEqual({ protocol: 'amqp', hostname: 'rabbit-1', port: 5673, username: 'ops@x', password: 'p:w', vhost: 'shop%2Fa', heartbeat: 10 });
+    nodes.next();
+    expect(fields(nodes)).toEqual({ protocol: 'amqps', hostname: 'rabbit-2', port: 5671, username: 'guest', password: 'guest', vhost: '/', heartbeat: 5 });
+    nodes.next();
+    expect(fields(nodes)).toMatchObject({ hostname: '::1', port: 5672 });
+    nodes.next();
+    expect(fields(nodes)).toMatchObject({ hostname: 'rabbit-1' });
+  });
+
+  it('starts at a random node of the list', () => {
+    expect(fields(new NodeRotation(['amqp://a', 'amqp://b', 'amqp://c'], () => 0.7)).hostname).toBe('c');
+  });
+});
+
+const fields = (node: NodeRotation) => ({
+  protocol: node.protocol,
+  hostname: node.hostname,
+  port: node.port,
+  username: node.username,
+  password: node.password,
+  vhost: node.vhost,
+  heartbeat: node.heartbeat,
 });

@@ -26,7 +26,7 @@ export async function connectBroker(options: {
 }): Promise<BrokerConnection> {
   const nodes = new NodeRotation(options.urls);
   const connection = await amqp.connect(nodes, {
-    // which process holds which connection, as `rabbitmqctl list_connections name node` shows it
+    // which process holds which connection, as `rabbitmqctl list_connections client_properties` shows it
     clientProperties: { connection_name: `${options.name} ${hostname()}:${process.pid}` },
     // without it Nagle's algorithm holds small publishes back until the broker's delayed ACK
     noDelay: true,
@@ -73,13 +73,13 @@ export function reconnectDelayMs(attempt: number, nodes: number, random: () => n
  * `next` moves on to the following node. Each process starts at a random node, so that a cluster's
  * connections (and the queue leaders their declarations place) spread over its nodes.
  */
-class NodeRotation implements Options.Connect {
+export class NodeRotation implements Options.Connect {
   private readonly nodes: URL[];
   private index: number;
 
-  constructor(urls: readonly string[]) {
+  constructor(urls: readonly string[], random: () => number = Math.random) {
     this.nodes = urls.map((url) => new URL(url));
-    this.index = Math.floor(Math.random() * this.nodes.length);
+    this.index = Math.floor(random() * this.nodes.length);
   }
 
   private get node(): URL {
@@ -121,13 +121,13 @@ class NodeRotation implements Options.Connect {
 }
 
 /**
- * One connection to any node of the list that answers, tried in random order: for the short-lived
+ * One connection to any node of the list that answers, from a random one on: for the short-lived
  * connections of rare work (the admin panel's replays and figures).
  */
 export async function connectToAnyNode(urls: readonly string[], name: string): Promise<ChannelModel> {
-  const order = [...urls].sort(() => Math.random() - 0.5);
+  const start = Math.floor(Math.random() * urls.length);
   let last: unknown;
-  for (const url of order) {
+  for (const url of [...urls.slice(start), ...urls.slice(0, start)]) {
     try {
       return await amqp.connect(url, { clientProperties: { connection_name: name }, timeout: connectTimeoutMs });
     } catch (error) {
