@@ -117,6 +117,9 @@ export async function startPublisher(options: PublisherOptions): Promise<Publish
   let waitingTimer: NodeJS.Timeout | undefined;
   let awaitingConfirm = 0;
   let messagesInFlight = 0;
+  // publishes awaiting their confirm, and when the broker last confirmed one (or last had none to confirm)
+  let unconfirmed = 0;
+  let lastConfirmAt = performance.now();
 
   const refusedForTime = () => new PublishRefused('timeout', `the broker did not confirm within ${options.confirmTimeoutMs} ms`);
   const unreachable = (detail?: string) => new PublishRefused('unreachable', `the message broker is unreachable${detail ? ` (${detail})` : ''}`);
@@ -167,6 +170,7 @@ export async function startPublisher(options: PublisherOptions): Promise<Publish
     let count = 0;
     while (count < waiting.length && (count === 0 || bytes < maxMessageBytes)) bytes += waiting[count++]!.request.length;
     const leaving = waiting.splice(0, count);
+    expireWaiting();
     messagesInFlight += 1;
     // the oldest request of the message sets its deadline
     publishMessage(encodeIngestMessage(leaving.map((waiter) => waiter.request)), leaving[0]!.deadline)
@@ -208,17 +212,21 @@ export async function startPublisher(options: PublisherOptions): Promise<Publish
       current = opened;
     }
     const messageId = randomUUID();
+    if (unconfirmed === 0) lastConfirmAt = performance.now();
+    unconfirmed += 1;
     return new Promise<PublishRefused | undefined>((resolve) => {
       let settled = false;
       const settle = (refusal?: PublishRefused) => {
         if (settled) return;
         settled = true;
+        unconfirmed -= 1;
         clearTimeout(timer);
         resolve(refusal);
       };
       const timer = setTimeout(() => {
         settle(refusedForTime());
-        leaveStalledNode();
+        // a request that waited long for its place may run out of time on a broker that is merely busy
+        if (performance.now() - lastConfirmAt >= options.confirmTimeoutMs) leaveStalledNode();
       }, deadline - performance.now());
       try {
         current.publish(
@@ -227,6 +235,7 @@ export async function startPublisher(options: PublisherOptions): Promise<Publish
           content,
           { persistent: true, mandatory: true, messageId, contentType: 'application/json' },
           (error) => {
+            lastConfirmAt = performance.now();
             if (returned.delete(messageId)) {
               reassertTopology();
               settle(new PublishRefused('unroutable', 'no queue accepted the message'));
@@ -244,9 +253,9 @@ export async function startPublisher(options: PublisherOptions): Promise<Publish
   }
 
   /**
-   * A node that takes publishes and confirms none (frozen, partitioned) would hold every request
-   * until its timeout for as long as it lasts: /ready turns 503 and the connection is dropped, so
-   * that the recovery tries the next node; a new connection clears the mark.
+   * A node that takes publishes and has confirmed none for `confirmTimeoutMs` (frozen, cut off)
+   * would hold every request until its timeout for as long as it lasts: /ready turns 503 and the
+   * connection is dropped, so that the recovery tries the next node; a new connection clears the mark.
    */
   function leaveStalledNode(): void {
     if (stalled || blocked) return;
