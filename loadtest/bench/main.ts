@@ -20,8 +20,8 @@ import {
 import { measureConcurrentConfirms, measureConfirmedPublish, measureMultiRowInsert } from './baselines.js';
 import { measureDelivery, type DeliveryBench } from './delivery.js';
 import { measureDeadDestination } from './isolation.js';
-import type { LoadResult, LoadSpec } from './http-load.js';
-import { compareSegmentRounds, segmentLoads, type SegmentComparison, type SegmentLoad } from './segment-rounds.js';
+import type { AlternateLoad, LoadResult, LoadSpec } from './http-load.js';
+import { compareSegmentCycles, quantile, type SegmentComparison } from './segment-comparison.js';
 import { cpuSecondsOf, firstLine, freePort, repositoryRoot, runNode, startNode, waitForHealth, waitUntil, type Running } from './processes.js';
 import { machine, markdownTable, type Row } from './report.js';
 import { requestBodies, segmentAndArgusBodies } from './sample-events.js';
@@ -35,9 +35,9 @@ const batchSeconds = Number(process.env.BENCH_BATCH_SECONDS ?? 4);
 /** `BENCH_ONLY=segment` runs only the Segment rows (see segmentOnly). */
 const only = process.env.BENCH_ONLY;
 if (only !== undefined && only !== '' && only !== 'segment') throw new Error(`BENCH_ONLY may be "segment", not "${only}"`);
-/** The Segment rows run POST /events, /v1/batch plain and gzip in turn, in this many rounds of this many seconds each. */
-const segmentRounds = Number(process.env.BENCH_SEGMENT_ROUNDS ?? (only ? 6 : 3));
-const segmentSeconds = Number(process.env.BENCH_SEGMENT_SECONDS ?? 2);
+/** The Segment rows: POST /events, /v1/batch plain and gzip take turns of this long, for this long in all. */
+const segmentWindowMs = Number(process.env.BENCH_SEGMENT_WINDOW_MS ?? 250);
+const segmentSeconds = Number(process.env.BENCH_SEGMENT_SECONDS ?? (only ? 30 : 18));
 const sustainedSeconds = Number(process.env.BENCH_SUSTAINED_SECONDS ?? 60);
 const postgresUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const amqpUrl = process.env.BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
@@ -140,11 +140,11 @@ async function fullBench(application: { id: string }, token: string): Promise<vo
   progress(`service: batches of 100 events, ${connections} connections, ${batchSeconds} s`);
   const batch = await load({ url: apiUrl, token, bodiesFile: batchBodies, durationSeconds: batchSeconds });
 
-  progress(`service: Segment /v1/batch of 100 calls, plain and gzip, against POST /events with the same events, ${segmentRounds} rounds of ${segmentSeconds} s each`);
+  progress(`service: Segment /v1/batch of 100 calls, plain and gzip, against POST /events with the same events, turns of ${segmentWindowMs / 1000} s for ${segmentSeconds} s`);
   const segment = await compareSegment(api, apiUrl, token, true);
 
   progress('worker: draining the full queue');
-  const queued = single.acceptedEvents + batch.acceptedEvents + segmentAccepted(segment);
+  const queued = single.acceptedEvents + batch.acceptedEvents + segment.load.acceptedEvents;
   checks.segmentRatios = segment.ratios;
   const workerMetricsUrl = `http://127.0.0.1:${await freePort()}/metrics`;
   const worker = startNode('worker/dist/main.js', { ...env, WORKER_METRICS_PORT: new URL(workerMetricsUrl).port, WORKER_METRICS_HOST: '127.0.0.1' });
@@ -262,7 +262,7 @@ async function fullBench(application: { id: string }, token: string): Promise<vo
   checks.failedRequests = {
     single: failed(single),
     batch: failed(batch),
-    ...segmentFailures(segment, 'segment-'),
+    segment: failed(segment.load),
     e2e: failed(e2e),
     sustained: failed(sustained),
     isolationWithout: failed(dead.without[0]) + failed(dead.without[1]),
@@ -280,41 +280,34 @@ function failed(result: LoadResult): number {
 }
 
 /**
- * The Segment rows: /v1/batch against POST /events with the same events, in interleaved rounds
- * (segment-rounds.ts). `collectIds`: the accepted ids go to the loss check, and the events stay
- * queued for the worker's drain; a Segment-only run empties the queue after each round instead.
+ * The Segment rows: POST /events, /v1/batch plain and gzip carrying the same events, taking turns of
+ * `segmentWindowMs` on the same connections in one load (segment-comparison.ts). `collectIds`: the
+ * accepted ids go to the loss check, and the events stay queued for the worker's drain; a
+ * Segment-only run empties the queue every few seconds instead.
  */
-async function compareSegment(api: Running, apiUrl: string, token: string, collectIds: boolean, rounds = segmentRounds, seconds = segmentSeconds): Promise<SegmentComparison> {
-  const specs: Record<SegmentLoad, Omit<LoadSpec, 'connections' | 'durationSeconds' | 'url'>> = {
-    twin: { token, bodiesFile: argusTwinBodies },
-    plain: { token, bodiesFile: segmentBodies, path: '/v1/batch' },
-    gzip: { token, bodiesFile: segmentGzipBodies, base64Bodies: true, path: '/v1/batch', headers: { 'content-encoding': 'gzip' } },
-  };
-  return compareSegmentRounds({
-    rounds,
-    seconds,
-    run: async (name, durationSeconds) => {
-      const cpuBefore = cpuSecondsOf(api.child.pid);
-      const result = await load({ url: apiUrl, ...specs[name], durationSeconds }, collectIds);
-      const cpuAfter = cpuSecondsOf(api.child.pid);
-      return { ...result, ...(cpuBefore !== undefined && cpuAfter !== undefined ? { apiCpuSeconds: cpuAfter - cpuBefore } : {}) };
-    },
-    afterRound: collectIds ? undefined : purgeIngestQueue,
-  });
-}
-
-function segmentFailures(comparison: SegmentComparison, prefix = ''): Record<string, number> {
-  return Object.fromEntries(segmentLoads.map((name) => [`${prefix}${name}`, comparison.rounds.reduce((sum, round) => sum + failed(round[name]), 0)]));
-}
-
-function segmentAccepted(comparison: SegmentComparison): number {
-  return comparison.rounds.reduce((sum, round) => sum + segmentLoads.reduce((events, name) => events + round[name].acceptedEvents, 0), 0);
+async function compareSegment(api: Running, apiUrl: string, token: string, collectIds: boolean, durationSeconds = segmentSeconds): Promise<SegmentComparison> {
+  const loads: AlternateLoad[] = [
+    { name: 'twin', bodiesFile: argusTwinBodies },
+    { name: 'plain', bodiesFile: segmentBodies, path: '/v1/batch' },
+    { name: 'gzip', bodiesFile: segmentGzipBodies, base64Bodies: true, path: '/v1/batch', headers: { 'content-encoding': 'gzip' } },
+  ];
+  let purging: NodeJS.Timeout | undefined;
+  if (!collectIds) purging = setInterval(() => void purgeIngestQueue().catch(() => undefined), 5000);
+  try {
+    const result = await load(
+      { url: apiUrl, token, bodiesFile: argusTwinBodies, durationSeconds, alternate: { loads, windowMs: segmentWindowMs, cpuPid: api.child.pid } },
+      collectIds,
+    );
+    return compareSegmentCycles(result, segmentWindowMs / 1000);
+  } finally {
+    clearInterval(purging);
+  }
 }
 
 function segmentRows(comparison: SegmentComparison): Row[] {
-  const rounds = `median of ${comparison.rounds.length} rounds of ${comparison.seconds} s`;
+  const cycles = `taking turns of ${comparison.windowSeconds} s, median of ${comparison.cycles.length} cycles`;
   const row = (encoding: 'plain' | 'gzip'): Row => ({
-    figure: `Segment /v1/batch of 100 calls, ${encoding}, accepted (${rounds}; ratio: median of each round's against POST /events of that round)`,
+    figure: `Segment /v1/batch of 100 calls, ${encoding}, accepted (ratio: median of each cycle's against POST /events of that cycle)`,
     value: comparison.rate[encoding],
     unit: 'events/s',
     baseline: { name: 'POST /events, same events', value: comparison.rate.twin },
@@ -323,13 +316,13 @@ function segmentRows(comparison: SegmentComparison): Row[] {
   });
   const cpu = comparison.apiCpuMicrosecondsPerEvent;
   const cpuRow = (encoding: 'plain' | 'gzip'): Row => ({
-    figure: `Segment /v1/batch, ${encoding}: the api's CPU time per event (median of the rounds)`,
+    figure: `Segment /v1/batch, ${encoding}: the api's CPU time per event (median of the cycles)`,
     value: cpu![encoding],
     unit: 'µs/event',
     baseline: { name: 'POST /events, same events', value: cpu!.twin },
   });
   return [
-    { figure: `POST /events, batches of the 100 events below (baseline, ${rounds})`, value: comparison.rate.twin, unit: 'events/s' },
+    { figure: `POST /events, batches of the 100 events below (baseline; the three ${cycles})`, value: comparison.rate.twin, unit: 'events/s' },
     row('plain'),
     row('gzip'),
     ...(cpu ? [cpuRow('plain'), cpuRow('gzip')] : []),
@@ -338,21 +331,21 @@ function segmentRows(comparison: SegmentComparison): Row[] {
 
 /**
  * `BENCH_ONLY=segment`: the Segment rows alone, on the api alone (no worker, no loss check), after
- * a warm-up round that is not counted; the ingest queue is emptied after each round.
+ * a warm-up cycle that is not counted; the ingest queue is emptied every few seconds.
  */
 async function segmentOnly(token: string): Promise<void> {
-  progress(`service: the api alone, warmed up with each load for 1 s`);
+  progress(`service: the api alone, warmed up with one cycle of the loads`);
   const apiPort = await freePort();
   const api = startNode('api/dist/main.js', { ...env, PORT: String(apiPort), HOST: '127.0.0.1' });
   running.push(api);
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   await waitForHealth(`${apiUrl}/health`);
-  await compareSegment(api, apiUrl, token, false, 1, 1);
-  progress(`service: Segment /v1/batch of 100 calls, plain and gzip, against POST /events with the same events, ${segmentRounds} rounds of ${segmentSeconds} s each`);
+  await compareSegment(api, apiUrl, token, false, (4 * segmentWindowMs) / 1000);
+  progress(`service: Segment /v1/batch of 100 calls, plain and gzip, against POST /events with the same events, turns of ${segmentWindowMs / 1000} s for ${segmentSeconds} s`);
   const comparison = await compareSegment(api, apiUrl, token, false);
   rows.push(...segmentRows(comparison));
   checks.segmentRatios = comparison.ratios;
-  checks.failedRequests = segmentFailures(comparison);
+  checks.failedRequests = { segment: failed(comparison.load) };
   report();
 }
 
@@ -440,8 +433,11 @@ async function lossCheck(expectedTotal: number) {
 function report(): void {
   const table = markdownTable(rows);
   const ratios = checks.segmentRatios as Record<string, number[]> | undefined;
-  const percent = (values: number[]) => values.map((value) => `${Math.round(value * 100)} %`).join(', ');
-  const segmentSummary = ratios ? `Segment, each round's ratio to POST /events: plain ${percent(ratios.plain!)}; gzip ${percent(ratios.gzip!)}` : '';
+  const spread = (values: number[]) => {
+    const [low, middle, high] = [0.25, 0.5, 0.75].map((share) => quantile(values, share));
+    return `${Math.round(middle! * 100)} % (quartiles ${Math.round(low! * 100)}–${Math.round(high! * 100)} %)`;
+  };
+  const segmentSummary = ratios ? `Segment, the cycles' ratios to POST /events: plain ${spread(ratios.plain!)}, gzip ${spread(ratios.gzip!)} over ${ratios.plain!.length} cycles` : '';
   const summary = only
     ? segmentSummary
     : `${segmentSummary}\n\nlost = ${String(checks.lost)}, duplicates = ${String(checks.duplicates)} (of ${String(checks.acceptedIds)} accepted ids; ${String(checks.invalid)} of them invalid by design, kept in event_errors)`;
