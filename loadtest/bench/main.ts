@@ -316,7 +316,7 @@ function segmentRows(comparison: SegmentComparison): Row[] {
   });
   const cpu = comparison.apiCpuMicrosecondsPerEvent;
   const cpuRow = (encoding: 'plain' | 'gzip'): Row => ({
-    figure: `Segment /v1/batch, ${encoding}: the api's CPU time per event (median of the cycles)`,
+    figure: `Segment /v1/batch, ${encoding}: the api's CPU time per event (all its turns)`,
     value: cpu![encoding],
     unit: 'µs/event',
     baseline: { name: 'POST /events, same events', value: cpu!.twin },

@@ -19,9 +19,10 @@ export type SegmentComparison = {
   /** The ratio of every cycle, for the results file. */
   ratios: Record<'plain' | 'gzip', number[]>;
   /**
-   * The api's CPU time per event of each load, median over the cycles: steadier than a rate on a
-   * machine shared with other work, since another process takes turns on the cores rather than
-   * adding to this work (it leaves out the broker's share, which larger messages raise).
+   * The api's CPU time per event of each load, over all its turns (a turn holds too few of the
+   * kernel's 10 ms ticks to be measured alone): steadier than a rate on a machine shared with other
+   * work, since another process takes turns on the cores rather than adding to this work (it leaves
+   * out the broker's share, which larger messages raise).
    */
   apiCpuMicrosecondsPerEvent?: Record<SegmentLoad, number>;
 };
@@ -49,8 +50,9 @@ export function compareSegmentCycles(load: LoadResult, windowSeconds: number): S
     plain: cycles.map((cycle) => perSecond(cycle.plain) / perSecond(cycle.twin)),
     gzip: cycles.map((cycle) => perSecond(cycle.gzip) / perSecond(cycle.twin)),
   };
-  const cpuPerEvent = (name: SegmentLoad) => median(cycles.map((cycle) => (cycle[name].cpuSeconds! * 1e6) / cycle[name].acceptedEvents));
-  const withCpu = cycles.every((cycle) => segmentLoads.every((name) => cycle[name].cpuSeconds !== undefined && cycle[name].acceptedEvents > 0));
+  const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
+  const cpuPerEvent = (name: SegmentLoad) => (sum(cycles.map((cycle) => cycle[name].cpuSeconds!)) * 1e6) / sum(cycles.map((cycle) => cycle[name].acceptedEvents));
+  const withCpu = cycles.every((cycle) => segmentLoads.every((name) => cycle[name].cpuSeconds !== undefined));
   return {
     load,
     cycles,
