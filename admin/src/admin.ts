@@ -89,7 +89,17 @@ export function createAdmin(config: AdminConfig, log: Logger): AdminProcess {
             en: {
               labels: { event_schemas: 'Schemas', event_errors: 'Event errors', api_tokens: 'API tokens', destination_dead_letters: 'Dead letters' },
               pages: { live: 'Live events', triage: 'Error triage' },
-              properties: { applicationId: 'Application', filterApplicationId: 'Only the events of', replayOutcome: 'Last replay', destinationId: 'Destination', suspendedReason: 'Suspended (a check ran over its budget)' },
+              properties: {
+                applicationId: 'Application',
+                filterApplicationId: 'Only the events of',
+                replayOutcome: 'Last replay',
+                destinationId: 'Destination',
+                suspendedReason: 'Suspended (a check ran over its budget)',
+                allowedOrigins: 'Allowed origins',
+                userId: 'User id',
+                anonymousId: 'Anonymous id',
+              },
+              actions: { allowedOrigins: 'Allowed origins' },
               // short column names, so a destination's list fits 1400 px
               resources: {
                 destinations: {

@@ -12,6 +12,8 @@ export function loadComponents() {
     Dashboard: loader.add('Dashboard', `${componentsFolder}dashboard.jsx`),
     JsonView: loader.add('JsonView', `${componentsFolder}json-view.jsx`),
     IssueToken: loader.add('IssueToken', `${componentsFolder}issue-token.jsx`),
+    AllowedOrigins: loader.add('AllowedOrigins', `${componentsFolder}allowed-origins.jsx`),
+    OriginList: loader.add('OriginList', `${componentsFolder}origin-list.jsx`),
     SchemaEditor: loader.add('SchemaEditor', `${componentsFolder}schema-editor.jsx`),
     SchemaCompare: loader.add('SchemaCompare', `${componentsFolder}schema-compare.jsx`),
     CreateDestination: loader.add('CreateDestination', `${componentsFolder}create-destination.jsx`),

@@ -9,6 +9,9 @@ export const liveQuery = z.object({
   applicationId: optional(z.uuid()),
   category: optional(eventKindName()),
   name: optional(eventKindName()),
+  /** The user or anonymous id exactly as sent (Segment's userId, anonymousId). */
+  userId: optional(z.string().max(1000)),
+  anonymousId: optional(z.string().max(1000)),
 });
 export type LiveQuery = z.infer<typeof liveQuery>;
 
@@ -19,6 +22,8 @@ export type LiveEvent = {
   category: string | null;
   name: string | null;
   sessionId: string | null;
+  userId: string | null;
+  anonymousId: string | null;
   receivedAt: string;
   /** Null for a stored event; the readable reasons for one that failed validation. */
   reasons: string[] | null;
@@ -34,21 +39,24 @@ export const liveLimit = 50;
  * and event_errors, and ingestion is not involved at all.
  */
 export async function latestEvents(db: DataSource, query: LiveQuery): Promise<LiveEvent[]> {
-  const filters = [query.applicationId ?? null, query.category ?? null, query.name ?? null];
+  const filters = [query.applicationId ?? null, query.category ?? null, query.name ?? null, query.userId ?? null, query.anonymousId ?? null];
   const [stored, invalid]: [LiveEvent[], (LiveEvent & { problems: { path: string; message: string }[] })[]] = await Promise.all([
     db.query(
       `SELECT e.id AS "eventId", e.application_id AS "applicationId", a.name AS application, e.category, e.name, e.session_id AS "sessionId",
-              e.received_at AS "receivedAt", NULL AS reasons, NULL AS "errorId"
+              e.user_id AS "userId", e.anonymous_id AS "anonymousId", e.received_at AS "receivedAt", NULL AS reasons, NULL AS "errorId"
        FROM events e JOIN applications a ON a.id = e.application_id
        WHERE ($1::uuid IS NULL OR e.application_id = $1) AND ($2::text IS NULL OR e.category = $2) AND ($3::text IS NULL OR e.name = $3)
+         AND ($4::text IS NULL OR e.user_id = $4) AND ($5::text IS NULL OR e.anonymous_id = $5)
        ORDER BY e.received_at DESC LIMIT ${liveLimit}`,
       filters,
     ),
     db.query(
       `SELECT x.event_id AS "eventId", x.application_id AS "applicationId", a.name AS application, x.raw->>'category' AS category,
-              x.raw->>'name' AS name, x.raw->>'session_id' AS "sessionId", x.received_at AS "receivedAt", x.reasons AS problems, x.id::text AS "errorId"
+              x.raw->>'name' AS name, x.raw->>'session_id' AS "sessionId",
+              x.raw->>'user_id' AS "userId", x.raw->>'anonymous_id' AS "anonymousId", x.received_at AS "receivedAt", x.reasons AS problems, x.id::text AS "errorId"
        FROM event_errors x JOIN applications a ON a.id = x.application_id
        WHERE ($1::uuid IS NULL OR x.application_id = $1) AND ($2::text IS NULL OR x.raw->>'category' = $2) AND ($3::text IS NULL OR x.raw->>'name' = $3)
+         AND ($4::text IS NULL OR x.raw->>'user_id' = $4) AND ($5::text IS NULL OR x.raw->>'anonymous_id' = $5)
        ORDER BY x.received_at DESC LIMIT ${liveLimit}`,
       filters,
     ),

@@ -392,12 +392,70 @@ describe('admin panel', () => {
       // a half-typed filter is "any", not an error
       expect((await live('applicationId=not-a-uuid')).length).toBeGreaterThanOrEqual(2);
     });
+
+    it('filters by user id and by anonymous id, exactly, stored and invalid events alike', async () => {
+      const { token, applicationId } = await stack.tokenFor('live-visitors');
+      const [ada, adaInvalid, anonymous] = [randomUUID(), randomUUID(), randomUUID()];
+      const events = [
+        sampleEvent({ event_id: ada, session_id: randomUUID(), name: 'pageview', data: { host: 'example.com', path: '/' }, user_id: 'ada' }),
+        sampleEvent({ event_id: adaInvalid, session_id: randomUUID(), data: { host: 'example.com', path: '/' }, user_id: 'ada' }),
+        sampleEvent({ event_id: anonymous, session_id: randomUUID(), name: 'pageview', data: { host: 'example.com', path: '/' }, anonymous_id: 'anon-1' }),
+      ];
+      expect((await stack.post(events, { token })).status).toBe(202);
+      const live = (query: string) => adminApi(`/pages/live?applicationId=${applicationId}&${query}`).then((page) => page.events as Record<string, unknown>[]);
+      await eventually(async () => ((await live('')).length === 3 ? true : undefined), 10_000, 'the three events on the live page');
+      expect((await live('userId=ada')).map((event) => event.eventId).sort()).toEqual([ada, adaInvalid].sort());
+      expect((await live('userId=ad'))).toEqual([]);
+      expect((await live('anonymousId=anon-1'))).toEqual([expect.objectContaining({ eventId: anonymous, userId: null, anonymousId: 'anon-1' })]);
+    });
+  });
+
+  describe('events', () => {
+    it('shows who acted, and filters by user id and by anonymous id exactly', async () => {
+      const { token } = await stack.tokenFor('visitors-app');
+      const [ada, anonymous] = [randomUUID(), randomUUID()];
+      const events = [
+        sampleEvent({ event_id: ada, session_id: randomUUID(), name: 'pageview', data: { host: 'example.com', path: '/' }, user_id: 'ada-events', anonymous_id: 'anon-events-1' }),
+        sampleEvent({ event_id: anonymous, session_id: randomUUID(), name: 'pageview', data: { host: 'example.com', path: '/' }, anonymous_id: 'anon-events-2' }),
+      ];
+      expect((await stack.post(events, { token })).status).toBe(202);
+      await stack.waitUntilStored([ada, anonymous]);
+      const list = (filters: string) => adminApi(`/resources/events/actions/list?${filters}`).then((page) => (page.records as { id: string }[]).map((record) => record.id));
+      expect(await list('filters.userId=ada-events')).toEqual([ada]);
+      expect(await list('filters.userId=ada-event')).toEqual([]); // a part of the id finds nothing
+      expect(await list('filters.anonymousId=anon-events-2')).toEqual([anonymous]);
+      const { record } = await adminApi(`/resources/events/records/${ada}/show`);
+      expect([record.params.userId, record.params.anonymousId]).toEqual(['ada-events', 'anon-events-1']);
+    });
   });
 
   describe('applications', () => {
     it('lands on the page of the new application after creating it', async () => {
       const created = await adminApi('/resources/Application/actions/new', { method: 'POST', body: new URLSearchParams({ name: 'fresh-app', email: 'fresh@example.com' }) });
       expect(created.redirectUrl).toBe(`/admin/resources/Application/records/${created.record.id}/show`);
+    });
+
+    it('sets the origins allowed to send with its keys on a POST, refusing what the api refuses with a message naming the line', async () => {
+      const { token, applicationId } = await stack.tokenFor('origins-app');
+      const path = `/resources/Application/records/${applicationId}/allowedOrigins`;
+      const stored = async () => (await stack.database.db.query('SELECT allowed_origins FROM applications WHERE id = $1', [applicationId]))[0].allowed_origins;
+      expect((await adminApi(`${path}?allowedOrigins=https://a.example`)).notice).toBeUndefined(); // a GET only shows the page
+      expect(await stored()).toBeNull();
+
+      const refused = await act(path, { allowedOrigins: 'https://shop.example.com\nhttps://shop.example.com/' });
+      expect(refused.notice).toEqual({ type: 'error', message: expect.stringMatching(/^Not saved: line 2, "https:\/\/shop\.example\.com\/": must be an origin such as/) });
+      expect(await stored()).toBeNull();
+
+      const saved = await act(path, { allowedOrigins: ' https://shop.example.com \n\nhttp://localhost:3000' });
+      expect(saved.notice).toEqual({ type: 'success', message: 'Saved: 2 origins may send' });
+      expect(saved.record.params['allowedOrigins.1']).toBe('http://localhost:3000');
+      expect(await stored()).toEqual(['https://shop.example.com', 'http://localhost:3000']);
+      const fromOrigin = (origin: string) => stack.post(sampleEvent({ session_id: randomUUID() }), { token, headers: { origin } });
+      await eventually(async () => ((await fromOrigin('https://elsewhere.example')).status === 403 ? true : undefined), 10_000, 'a 403');
+      expect((await fromOrigin('http://localhost:3000')).status).toBe(202);
+
+      expect((await act(path, { allowedOrigins: '' })).notice).toEqual({ type: 'success', message: 'Saved: any origin may send' });
+      expect(await stored()).toBeNull();
     });
 
     it('disables an application: every token revoked (the api refuses them within seconds) and no new one issued', async () => {

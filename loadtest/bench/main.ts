@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { gzipSync } from 'node:zlib';
@@ -20,8 +20,9 @@ import {
 import { measureConcurrentConfirms, measureConfirmedPublish, measureMultiRowInsert } from './baselines.js';
 import { measureDelivery, type DeliveryBench } from './delivery.js';
 import { measureDeadDestination } from './isolation.js';
-import type { LoadResult, LoadSpec } from './http-load.js';
-import { firstLine, freePort, repositoryRoot, runNode, startNode, waitForHealth, waitUntil } from './processes.js';
+import type { AlternateLoad, LoadResult, LoadSpec } from './http-load.js';
+import { compareSegmentCycles, quantile, type SegmentComparison } from './segment-comparison.js';
+import { cpuSecondsOf, firstLine, freePort, repositoryRoot, runNode, startNode, waitForHealth, waitUntil, type Running } from './processes.js';
 import { machine, markdownTable, type Row } from './report.js';
 import { requestBodies, segmentAndArgusBodies } from './sample-events.js';
 
@@ -31,10 +32,18 @@ import { requestBodies, segmentAndArgusBodies } from './sample-events.js';
  */
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const batchSeconds = Number(process.env.BENCH_BATCH_SECONDS ?? 4);
+/** `BENCH_ONLY=segment` runs only the Segment rows (see segmentOnly). */
+const only = process.env.BENCH_ONLY;
+if (only !== undefined && only !== '' && only !== 'segment') throw new Error(`BENCH_ONLY may be "segment", not "${only}"`);
+/** The Segment rows: POST /events, /v1/batch plain and gzip take turns of this long, for this long in all. */
+const segmentWindowMs = Number(process.env.BENCH_SEGMENT_WINDOW_MS ?? 250);
+const segmentSeconds = Number(process.env.BENCH_SEGMENT_SECONDS ?? (only ? 30 : 18));
 const sustainedSeconds = Number(process.env.BENCH_SUSTAINED_SECONDS ?? 60);
 const postgresUrl = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const amqpUrl = process.env.BENCH_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 const connections = 50;
+/** The machine's load average when the bench started: its figures are only comparable on a quiet machine. */
+const startLoad = loadavg();
 
 const runId = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
 const databaseUrl = Object.assign(new URL(postgresUrl), { pathname: `/argus_bench_${runId}` }).toString();
@@ -52,7 +61,7 @@ const env = {
   DESTINATION_ALLOW_PRIVATE_NETWORKS: 'true',
 };
 const work = mkdtempSync(join(tmpdir(), 'argus-bench-'));
-const steps = 13;
+const steps = only ? 2 : 13;
 /** The worker's default DELIVERY_CONCURRENCY, which the delivery baseline matches. */
 const deliveryConcurrency = 16;
 const deliveryEvents = Number(process.env.BENCH_DELIVERY_EVENTS ?? 20_000);
@@ -91,6 +100,15 @@ try {
   await db.initialize();
   const application = await findOrCreateApplication(db, { name: 'bench', email: 'bench@example.com' });
   const { token } = await issueToken(db, secret, { applicationId: application.id, scopes: ['write'] });
+  if (only === 'segment') await segmentOnly(token);
+  else await fullBench(application, token);
+} finally {
+  for (const process of running.reverse()) await process.stop().catch(() => undefined);
+  await cleanUp();
+}
+
+/** Every figure of the README's table, then the loss check. */
+async function fullBench(application: { id: string }, token: string): Promise<void> {
 
   progress(`baseline: bare node:http answering 202, ${connections} connections, ${seconds} s`);
   const bare = startNode('loadtest/dist/bench/bare-server.js');
@@ -122,22 +140,12 @@ try {
   progress(`service: batches of 100 events, ${connections} connections, ${batchSeconds} s`);
   const batch = await load({ url: apiUrl, token, bodiesFile: batchBodies, durationSeconds: batchSeconds });
 
-  // Segment's /v1/batch against POST /events carrying the same events, each for as long, in turn
-  progress(`service: Segment /v1/batch of 100 calls, plain and gzip, against POST /events with the same events, ${batchSeconds} s each`);
-  const twin = await load({ url: apiUrl, token, bodiesFile: argusTwinBodies, durationSeconds: batchSeconds });
-  const segmentPlain = await load({ url: apiUrl, token, bodiesFile: segmentBodies, path: '/v1/batch', durationSeconds: batchSeconds });
-  const segmentGzip = await load({
-    url: apiUrl,
-    token,
-    bodiesFile: segmentGzipBodies,
-    base64Bodies: true,
-    path: '/v1/batch',
-    headers: { 'content-encoding': 'gzip' },
-    durationSeconds: batchSeconds,
-  });
+  progress(`service: Segment /v1/batch of 100 calls, plain and gzip, against POST /events with the same events, turns of ${segmentWindowMs / 1000} s for ${segmentSeconds} s`);
+  const segment = await compareSegment(api, apiUrl, token, true);
 
   progress('worker: draining the full queue');
-  const queued = single.acceptedEvents + batch.acceptedEvents + twin.acceptedEvents + segmentPlain.acceptedEvents + segmentGzip.acceptedEvents;
+  const queued = single.acceptedEvents + batch.acceptedEvents + segment.load.acceptedEvents;
+  checks.segmentRatios = segment.ratios;
   const workerMetricsUrl = `http://127.0.0.1:${await freePort()}/metrics`;
   const worker = startNode('worker/dist/main.js', { ...env, WORKER_METRICS_PORT: new URL(workerMetricsUrl).port, WORKER_METRICS_HOST: '127.0.0.1' });
   running.push(worker);
@@ -184,9 +192,6 @@ try {
   await worker.stop();
   Object.assign(checks, await lossCheck(total + isolationAccepted + delivery.accepted + besideSlow.accepted));
 
-  // POST /events answers 202, Segment's routes 200
-  const accepted = (result: LoadResult) => (result.statuses['202'] ?? 0) + (result.statuses['200'] ?? 0);
-  const failed = (result: LoadResult) => result.requests - accepted(result) + result.errors;
   rows.push(
     { figure: 'bare node:http, 202 (baseline)', value: bareLoad.requestsPerSecond, unit: 'req/s' },
     { figure: 'confirmed publish, quorum queue, pipelined (baseline)', value: publishRate, unit: 'msg/s' },
@@ -198,9 +203,7 @@ try {
     { figure: 'single-event posts latency p99', value: single.latencyP99, unit: 'ms', baseline: { name: 'bare p99', value: bareLoad.latencyP99 }, target: '< 50 ms' },
     { figure: 'batched posts (100 events) accepted', value: batch.acceptedEvents / batchSeconds, unit: 'events/s', baseline: { name: 'confirmed publish', value: publishRate }, target: '≥ 40,000 events/s' },
     { figure: 'batched posts latency p99', value: batch.latencyP99, unit: 'ms' },
-    { figure: 'POST /events, batches of the 100 events below (baseline)', value: twin.acceptedEvents / batchSeconds, unit: 'events/s' },
-    segmentRow('plain', segmentPlain, twin),
-    segmentRow('gzip', segmentGzip, twin),
+    ...segmentRows(segment),
     { figure: 'worker drain from a full queue', value: drainRate, unit: 'events/s', baseline: { name: 'multi-row INSERT', value: insertRate }, target: '≥ 50 %' },
     {
       // every drained event costs a row inserted and a message published and confirmed, on the same cores
@@ -259,28 +262,101 @@ try {
   checks.failedRequests = {
     single: failed(single),
     batch: failed(batch),
-    twin: failed(twin),
-    segmentPlain: failed(segmentPlain),
-    segmentGzip: failed(segmentGzip),
+    segment: failed(segment.load),
     e2e: failed(e2e),
     sustained: failed(sustained),
     isolationWithout: failed(dead.without[0]) + failed(dead.without[1]),
     isolationWithDead: failed(dead.withDead),
   };
   report();
-} finally {
-  for (const process of running.reverse()) await process.stop().catch(() => undefined);
-  await cleanUp();
 }
 
-function segmentRow(encoding: string, result: LoadResult, sameEvents: LoadResult): Row {
-  return {
-    figure: `Segment /v1/batch of 100 calls, ${encoding}, accepted`,
-    value: result.acceptedEvents / batchSeconds,
+// POST /events answers 202, Segment's routes 200 (functions, not constants: the run above calls them before this line)
+function accepted(result: LoadResult): number {
+  return (result.statuses['202'] ?? 0) + (result.statuses['200'] ?? 0);
+}
+function failed(result: LoadResult): number {
+  return result.requests - accepted(result) + result.errors;
+}
+
+/**
+ * The Segment rows: POST /events, /v1/batch plain and gzip carrying the same events, taking turns of
+ * `segmentWindowMs` on the same connections in one load (segment-comparison.ts). `collectIds`: the
+ * accepted ids go to the loss check, and the events stay queued for the worker's drain; a
+ * Segment-only run empties the queue every few seconds instead.
+ */
+async function compareSegment(api: Running, apiUrl: string, token: string, collectIds: boolean, durationSeconds = segmentSeconds): Promise<SegmentComparison> {
+  const loads: AlternateLoad[] = [
+    { name: 'twin', bodiesFile: argusTwinBodies },
+    { name: 'plain', bodiesFile: segmentBodies, path: '/v1/batch' },
+    { name: 'gzip', bodiesFile: segmentGzipBodies, base64Bodies: true, path: '/v1/batch', headers: { 'content-encoding': 'gzip' } },
+  ];
+  let purging: NodeJS.Timeout | undefined;
+  if (!collectIds) purging = setInterval(() => void purgeIngestQueue().catch(() => undefined), 5000);
+  try {
+    const result = await load(
+      { url: apiUrl, token, bodiesFile: argusTwinBodies, durationSeconds, alternate: { loads, windowMs: segmentWindowMs, cpuPid: api.child.pid } },
+      collectIds,
+    );
+    return compareSegmentCycles(result, segmentWindowMs / 1000);
+  } finally {
+    clearInterval(purging);
+  }
+}
+
+function segmentRows(comparison: SegmentComparison): Row[] {
+  const cycles = `taking turns of ${comparison.windowSeconds} s, median of ${comparison.cycles.length} cycles`;
+  const row = (encoding: 'plain' | 'gzip'): Row => ({
+    figure: `Segment /v1/batch of 100 calls, ${encoding}, accepted (ratio: median of each cycle's against POST /events of that cycle)`,
+    value: comparison.rate[encoding],
     unit: 'events/s',
-    baseline: { name: 'POST /events, same events', value: sameEvents.acceptedEvents / batchSeconds },
+    baseline: { name: 'POST /events, same events', value: comparison.rate.twin },
+    ratio: comparison.ratio[encoding],
     target: '≥ 80 %',
-  };
+  });
+  const cpu = comparison.apiCpuMicrosecondsPerEvent;
+  const cpuRow = (encoding: 'plain' | 'gzip'): Row => ({
+    figure: `Segment /v1/batch, ${encoding}: the api's CPU time per event (all its turns)`,
+    value: cpu![encoding],
+    unit: 'µs/event',
+    baseline: { name: 'POST /events, same events', value: cpu!.twin },
+  });
+  return [
+    { figure: `POST /events, batches of the 100 events below (baseline; the three ${cycles})`, value: comparison.rate.twin, unit: 'events/s' },
+    row('plain'),
+    row('gzip'),
+    ...(cpu ? [cpuRow('plain'), cpuRow('gzip')] : []),
+  ];
+}
+
+/**
+ * `BENCH_ONLY=segment`: the Segment rows alone, on the api alone (no worker, no loss check), after
+ * a warm-up cycle that is not counted; the ingest queue is emptied every few seconds.
+ */
+async function segmentOnly(token: string): Promise<void> {
+  progress(`service: the api alone, warmed up with one cycle of the loads`);
+  const apiPort = await freePort();
+  const api = startNode('api/dist/main.js', { ...env, PORT: String(apiPort), HOST: '127.0.0.1' });
+  running.push(api);
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  await waitForHealth(`${apiUrl}/health`);
+  await compareSegment(api, apiUrl, token, false, (4 * segmentWindowMs) / 1000);
+  progress(`service: Segment /v1/batch of 100 calls, plain and gzip, against POST /events with the same events, turns of ${segmentWindowMs / 1000} s for ${segmentSeconds} s`);
+  const comparison = await compareSegment(api, apiUrl, token, false);
+  rows.push(...segmentRows(comparison));
+  checks.segmentRatios = comparison.ratios;
+  checks.failedRequests = { segment: failed(comparison.load) };
+  report();
+}
+
+async function purgeIngestQueue(): Promise<void> {
+  const connection = await amqp.connect(amqpUrl);
+  try {
+    const channel = await connection.createChannel();
+    await channel.purgeQueue(topology.ingestQueue);
+  } finally {
+    await connection.close();
+  }
 }
 
 async function storedCount(): Promise<number> {
@@ -356,14 +432,25 @@ async function lossCheck(expectedTotal: number) {
 
 function report(): void {
   const table = markdownTable(rows);
-  const summary = `lost = ${String(checks.lost)}, duplicates = ${String(checks.duplicates)} (of ${String(checks.acceptedIds)} accepted ids; ${String(checks.invalid)} of them invalid by design, kept in event_errors)`;
+  const ratios = checks.segmentRatios as Record<string, number[]> | undefined;
+  const spread = (values: number[]) => {
+    const [low, middle, high] = [0.25, 0.5, 0.75].map((share) => quantile(values, share));
+    return `${Math.round(middle! * 100)} % (quartiles ${Math.round(low! * 100)}–${Math.round(high! * 100)} %)`;
+  };
+  const segmentSummary = ratios ? `Segment, the cycles' ratios to POST /events: plain ${spread(ratios.plain!)}, gzip ${spread(ratios.gzip!)} over ${ratios.plain!.length} cycles` : '';
+  const summary = only
+    ? segmentSummary
+    : `${segmentSummary}\n\nlost = ${String(checks.lost)}, duplicates = ${String(checks.duplicates)} (of ${String(checks.acceptedIds)} accepted ids; ${String(checks.invalid)} of them invalid by design, kept in event_errors)`;
   const when = new Date().toISOString();
-  const markdown = `Measured ${when.slice(0, 10)} on ${machine()}; load from autocannon in its own process on the same machine.\n\n${table}\n\n${summary}\n`;
+  const averages = (values: number[]) => values.map((value) => value.toFixed(2)).join(', ');
+  const load = `load average ${averages(startLoad)} at the start, ${averages(loadavg())} at the end`;
+  const markdown = `Measured ${when.slice(0, 10)} on ${machine()}; load from autocannon in its own process on the same machine; ${load}.\n\n${table}\n\n${summary}\n`;
   const resultsDir = join(repositoryRoot, 'loadtest', 'results');
+  const name = only ? `bench-${only}` : 'bench';
   mkdirSync(resultsDir, { recursive: true });
-  writeFileSync(join(resultsDir, `bench-${when.replaceAll(':', '-')}.json`), JSON.stringify({ when, machine: machine(), rows, checks }, null, 2));
-  writeFileSync(join(resultsDir, 'bench.md'), markdown);
-  process.stdout.write(`\n${markdown}\nfailed requests: ${JSON.stringify(checks.failedRequests)}\nresults: loadtest/results/bench.md\n`);
+  writeFileSync(join(resultsDir, `${name}-${when.replaceAll(':', '-')}.json`), JSON.stringify({ when, machine: machine(), rows, checks }, null, 2));
+  writeFileSync(join(resultsDir, `${name}.md`), markdown);
+  process.stdout.write(`\n${markdown}\nfailed requests: ${JSON.stringify(checks.failedRequests)}\nresults: loadtest/results/${name}.md\n`);
 }
 
 async function cleanUp(): Promise<void> {

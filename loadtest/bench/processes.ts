@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -32,6 +33,20 @@ export async function firstLine(running: Running): Promise<string> {
   for await (const line of lines) return line;
   throw new Error('the process exited without printing');
 }
+
+/** CPU seconds (user and system) a process has used so far, from Linux's /proc; undefined elsewhere. */
+export function cpuSecondsOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // the fields after the command name, which may hold spaces and parentheses: utime and stime are the 12th and 13th
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').pop()!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / clockTicksPerSecond;
+  } catch {
+    return undefined;
+  }
+}
+/** USER_HZ: 100 on every Linux architecture node runs on. */
+const clockTicksPerSecond = 100;
 
 /** Runs `node <script> <args>` to completion and returns its stdout. */
 export async function runNode(script: string, args: string[]): Promise<string> {

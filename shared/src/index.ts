@@ -1,3 +1,4 @@
+export * from './allowed-origins.js';
 export * from './applications.js';
 export * from './config.js';
 export * from './database.js';

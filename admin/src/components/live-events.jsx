@@ -11,7 +11,7 @@ const root = () => window.location.pathname.replace(/\/pages\/.*$/, '');
 // Events as they are stored, newest first, invalid ones marked with their reasons. The page asks once
 // a second while it is open (and the tab visible); nobody watching costs nothing.
 const LiveEvents = () => {
-  const [filter, setFilter] = useState({ applicationId: '', category: '', name: '' });
+  const [filter, setFilter] = useState({ applicationId: '', category: '', name: '', userId: '', anonymousId: '' });
   const [events, setEvents] = useState(null);
   const [error, setError] = useState(null);
   const [paused, setPaused] = useState(false);
@@ -40,7 +40,7 @@ const LiveEvents = () => {
       stopped = true;
       clearTimeout(timer);
     };
-  }, [paused, filter.applicationId, filter.category, filter.name]);
+  }, [paused, filter.applicationId, filter.category, filter.name, filter.userId, filter.anonymousId]);
 
   const field = (key, label, placeholder) => (
     <Box mr="lg">
@@ -60,17 +60,19 @@ const LiveEvents = () => {
         </Box>
         {field('category', 'Category (exact)', 'page interaction')}
         {field('name', 'Name (exact)', 'pageview')}
+        {field('userId', 'User id (exact)', 'ada')}
+        {field('anonymousId', 'Anonymous id (exact)', '')}
         <button type="button" className="argus-button" onClick={() => setPaused(!paused)}>{paused ? 'Resume' : 'Pause'}</button>
       </Box>
       {error && <MessageBox mb="lg" variant="danger" message={`The events could not be loaded: ${error}`} />}
       {events === null ? (
         <Text>Loading…</Text>
       ) : events.length === 0 ? (
-        <Text>No events yet{filter.applicationId || filter.category || filter.name ? ' matching the filter' : ''}.</Text>
+        <Text>No events yet{Object.values(filter).some((value) => value !== '') ? ' matching the filter' : ''}.</Text>
       ) : (
         <table className="argus-table" data-live>
           <thead>
-            <tr><th>Received</th><th>Application</th><th>Category</th><th>Name</th><th>Session</th><th>Outcome</th></tr>
+            <tr><th>Received</th><th>Application</th><th>Category</th><th>Name</th><th>User</th><th>Session</th><th>Outcome</th></tr>
           </thead>
           <tbody>
             {events.map((event) => (
@@ -79,6 +81,10 @@ const LiveEvents = () => {
                 <td>{event.application}</td>
                 <td>{event.category}</td>
                 <td>{event.name}</td>
+                <td data-user>
+                  {event.userId}
+                  {event.anonymousId && <div className="argus-id" title="anonymous id">{event.anonymousId}</div>}
+                </td>
                 <td className="argus-id">{event.sessionId}</td>
                 <td>
                   {event.reasons ? (

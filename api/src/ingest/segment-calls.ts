@@ -43,12 +43,11 @@ export function readSegmentBody(parsed: unknown, route: SegmentCallType | 'batch
 export function segmentEvent(call: Record<string, unknown>, applicationId: string, receivedAt: string, envelope: SegmentEnvelope = {}): Record<string, unknown> {
   const userId = idText(call.userId);
   const anonymousId = idText(call.anonymousId);
-  const visitor = anonymousId !== undefined ? `anonymous:${anonymousId}` : userId !== undefined ? `user:${userId}` : undefined;
   const clientTimestamp = call.originalTimestamp ?? call.timestamp;
   // fields left undefined are absent from the JSON: the contract then names a required one missing
   return {
     event_id: eventIdOf(call.messageId, applicationId),
-    session_id: visitor === undefined ? undefined : sessionIdOf(visitor, applicationId),
+    session_id: sessionIdOf(anonymousId, userId, applicationId),
     category: call.type,
     name: nameOf(call),
     data: dataOf(call),
@@ -61,16 +60,35 @@ export function segmentEvent(call: Record<string, unknown>, applicationId: strin
   };
 }
 
-// a visitor sends many calls: their session id is hashed once (the cache is cleared when full, as the token cache is)
-const sessionIds = new Map<string, string>();
-function sessionIdOf(visitor: string, applicationId: string): string {
-  const key = `${applicationId}/${visitor}`;
-  let id = sessionIds.get(key);
-  if (id === undefined) {
-    if (sessionIds.size >= 10_000) sessionIds.clear();
-    sessionIds.set(key, (id = uuidV5(visitor, applicationId)));
+/**
+ * A visitor sends many calls: their session id is hashed once. The cache is keyed by application,
+ * then by the id as sent, with no text built per call (joining the application, the kind and the
+ * id into one key cost more than the rest of the mapping); it is cleared when full, as the token
+ * cache is.
+ */
+type VisitorSessions = { anonymous: Map<string, string>; user: Map<string, string> };
+const sessionsByApplication = new Map<string, VisitorSessions>();
+let cachedSessionIds = 0;
+
+/** UUIDv5("anonymous:" + anonymousId, application id), else "user:" + userId; none without either. */
+function sessionIdOf(anonymousId: unknown, userId: unknown, applicationId: string): string | undefined {
+  const kind = anonymousId !== undefined ? 'anonymous' : userId !== undefined ? 'user' : undefined;
+  if (kind === undefined) return undefined;
+  // an id that is neither text nor a number is kept as JSON gave it, and named as a template names it
+  const id = String(kind === 'anonymous' ? anonymousId : userId);
+  let sessions = sessionsByApplication.get(applicationId);
+  if (sessions === undefined) sessionsByApplication.set(applicationId, (sessions = { anonymous: new Map(), user: new Map() }));
+  let sessionId = sessions[kind].get(id);
+  if (sessionId === undefined) {
+    if (cachedSessionIds >= 10_000) {
+      sessionsByApplication.clear();
+      sessionsByApplication.set(applicationId, (sessions = { anonymous: new Map(), user: new Map() }));
+      cachedSessionIds = 0;
+    }
+    sessions[kind].set(id, (sessionId = uuidV5(`${kind}:${id}`, applicationId)));
+    cachedSessionIds += 1;
   }
-  return id;
+  return sessionId;
 }
 
 /** The stored id of a call, as the README tells users to compute it. */

@@ -1,5 +1,5 @@
 import express, { Router } from 'express';
-import { Application } from '@argus/shared';
+import { allowedOriginList, Application } from '@argus/shared';
 import type { DataSource } from 'typeorm';
 import { z } from 'zod';
 import type { Authenticate } from '../auth.js';
@@ -8,22 +8,9 @@ import { asyncRoute, authenticatedErrorResponses, errorResponse, parseInput, req
 
 const applicationIdParams = z.object({ id: z.uuid().openapi({ example: '0b6a1f55-5a0e-4a8c-9a51-1d1c5b0c2a10' }) });
 
-/** An origin as browsers send it: scheme, host and port, nothing more. */
-const origin = z
-  .string()
-  .max(300)
-  .refine((text) => {
-    try {
-      const url = new URL(text);
-      return (url.protocol === 'https:' || url.protocol === 'http:') && url.origin === text;
-    } catch {
-      return false;
-    }
-  }, 'must be an origin such as https://shop.example.com (scheme, host and port if not the default; no path, no trailing slash)');
-
 export const allowedOriginsBody = z
   .strictObject({
-    allowed_origins: z.array(origin).max(100).nullable().openapi({
+    allowed_origins: allowedOriginList().nullable().openapi({
       description: 'origins whose pages may send with the application\'s keys; null lets any origin send',
       example: ['https://shop.example.com'],
     }),
