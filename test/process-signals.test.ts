@@ -83,6 +83,17 @@ describe('stopping the processes', () => {
     if (!closeStdout) expect(lines(child.output(), 'shutting down')).toHaveLength(1);
   });
 
+  it('stops cleanly, once started, on a signal that comes while it is still starting', async () => {
+    // no broker: the api waits for it, up to BROKER_STARTUP_WAIT_MS, before it listens
+    const env = { ...(await processEnv()), AMQP_URL: `amqp://guest:guest@127.0.0.1:${await freePort()}`, BROKER_STARTUP_WAIT_MS: '10000', PORT: String(await freePort()) };
+    const child = start([process.execPath, 'api/dist/main.js'], env);
+    started.push(child);
+    await eventually(async () => (child.output().includes('cannot reach the broker') ? true : undefined), 20_000, 'the api to be starting');
+    child.kill('SIGTERM');
+    expect(await exitWithin(child, 15_000)).toEqual({ code: 0, signal: null });
+    expect(lines(child.output(), 'shutting down')).toHaveLength(1);
+  });
+
   it('the worker logs shutting down once on SIGINT then SIGTERM, and exits 0', async () => {
     const child = start([process.execPath, 'worker/dist/main.js'], await processEnv());
     started.push(child);

@@ -22,28 +22,34 @@ export async function runProcess<C extends { LOG_LEVEL: string }>(options: {
   }
   const log = createLogger({ name: options.name, level: config.LOG_LEVEL });
   const service = options.create(config, log);
-  try {
-    await service.start();
-  } catch (error) {
-    log.fatal({ err: error }, 'cannot start');
-    await service.stop().catch(() => {});
-    process.exit(1);
-  }
+  const starting = service.start();
   // Ctrl-C in `make start` sends SIGINT to every process and the start script then sends SIGTERM:
-  // the first signal stops the service, later ones are ignored rather than exiting before it drained
+  // the first signal stops the service, later ones are ignored rather than exiting before it drained.
+  // Listening from the start: a signal while the service starts stops it once it has started.
   let stopping = false;
   const shutDown = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
-    service.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        log.error({ err: error }, 'unclean shutdown');
-        process.exit(1);
-      },
-    );
+    starting
+      .catch(() => {})
+      .then(() => service.stop())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          log.error({ err: error }, 'unclean shutdown');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', shutDown);
   process.on('SIGINT', shutDown);
+  try {
+    await starting;
+  } catch (error) {
+    if (stopping) return; // asked to stop meanwhile: shutDown does
+    log.fatal({ err: error }, 'cannot start');
+    await service.stop().catch(() => {});
+    process.exit(1);
+  }
 }

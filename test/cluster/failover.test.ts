@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { eventually } from '@argus/shared/testing';
-import { destinationsClient } from '../support/destinations.js';
+import { destinationsClient, sessionEvents } from '../support/destinations.js';
 import { startLoad, type Load } from '../support/load.js';
 import { startPrivateCluster, type PrivateCluster } from '../support/private-cluster.js';
 import { freePort, startProcess, stopProcess } from '../support/processes.js';
@@ -41,6 +41,8 @@ describe('on a three-node RabbitMQ cluster', () => {
   const workers: ChildProcess[] = [];
   const workerEnvs: Record<string, string>[] = [];
   const receivers: Receiver[] = [];
+  const orderedReceivers: Receiver[] = [];
+  let orderedToken: string;
   const measured: Measured[] = [];
   let measuredFreeze: string | undefined;
 
@@ -64,11 +66,19 @@ describe('on a three-node RabbitMQ cluster', () => {
       receivers.push(receiver);
       await destinations.create({ url: receiver.url });
     }
+    // two more for the spreading test alone: they take only its application's events
+    const ordered = await stack.tokenFor('ordered');
+    orderedToken = ordered.token;
+    for (let index = 0; index < 2; index += 1) {
+      const receiver = await startReceiver();
+      orderedReceivers.push(receiver);
+      await destinations.create({ url: receiver.url, filter: { application_id: ordered.applicationId } });
+    }
   }, scenarioTimeoutMs);
 
   afterAll(async () => {
     for (const child of [...apis.map((api) => api.process), ...workers]) await stopProcess(child, 'SIGKILL');
-    for (const receiver of receivers) await receiver.close();
+    for (const receiver of [...receivers, ...orderedReceivers]) await receiver.close();
     await stack?.stop();
     await cluster?.destroy();
     if (measured.length > 0) process.stdout.write(`\n${table(measured)}\n`);
@@ -196,26 +206,44 @@ describe('on a three-node RabbitMQ cluster', () => {
     );
   }
 
-  it("spreads the destinations over the workers, hands a killed worker's to the other, and takes them back", async () => {
-    await eventually(async () => ((await destinationsOwned()).join() === '1,1' ? true : undefined), 20_000, 'a destination for each worker');
-    const load = startLoad((body) => fetch(`${apis[1]!.url}/events`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` }, body: JSON.stringify(body) }), {
-      concurrency: 2,
-      batchSize: 10,
-    });
+  it("spreads four destinations over the two workers, hands a killed worker's to the other in each session's order, and takes them back", async () => {
+    await eventually(async () => ((await destinationsOwned()).join() === '2,2' ? true : undefined), 20_000, 'two destinations for each worker');
+    // sessions of five events each, a request each: one message, so the stream has each session in order
+    let session = 0;
+    const load = startLoad(
+      () => {
+        session += 1;
+        const events = sessionEvents(5, Date.parse('2023-01-01T09:00:00Z') + session * 10_000);
+        return fetch(`${apis[1]!.url}/events`, { method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${orderedToken}` }, body: JSON.stringify(events) });
+      },
+      { concurrency: 2, body: null },
+    );
     await sleep(1000);
     await stopProcess(workers[0]!, 'SIGKILL');
-    await eventually(async () => ((await destinationsOwned())[1] === 2 ? true : undefined), 20_000, 'the other worker to deliver both');
+    await eventually(async () => ((await destinationsOwned())[1] === 4 ? true : undefined), 20_000, 'the other worker to deliver all four');
     await sleep(1000);
     const accepted = (await load.stop()).flatMap((outcome) => outcome.ids);
-    for (const receiver of receivers) {
+    for (const receiver of [...receivers, ...orderedReceivers]) {
       await eventually(async () => {
         const delivered = new Set(receiver.accepted().map((delivery) => delivery.event.id));
         return accepted.every((id) => delivered.has(id)) ? true : undefined;
       }, 60_000, 'every accepted event delivered to each receiver');
     }
+    for (const receiver of orderedReceivers) {
+      // each event's first arrival, per session: repeats of what a killed worker had not acked may follow
+      const firsts = new Map<string, string[]>();
+      const seen = new Set<string>();
+      for (const { event } of receiver.accepted()) {
+        if (seen.has(event.id)) continue;
+        seen.add(event.id);
+        firsts.set(event.session_id, [...(firsts.get(event.session_id) ?? []), event.timestamp]);
+      }
+      for (const timestamps of firsts.values()) expect(timestamps).toEqual([...timestamps].sort());
+      expect(firsts.size).toBe(accepted.length / 5);
+    }
     workers[0] = startProcess('worker/dist/main.js', workerEnvs[0]!);
-    await eventually(async () => ((await destinationsOwned()).join() === '1,1' ? true : undefined), 30_000, 'the restarted worker to take its share');
-    for (const receiver of receivers) receiver.received.length = 0;
+    await eventually(async () => ((await destinationsOwned()).join() === '2,2' ? true : undefined), 30_000, 'the restarted worker to take its share');
+    for (const receiver of [...receivers, ...orderedReceivers]) receiver.received.length = 0;
   }, scenarioTimeoutMs);
 
   for (let run = 1; run <= runs; run += 1) {
