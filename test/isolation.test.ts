@@ -21,11 +21,12 @@ describe('isolation between applications in the worker', () => {
   let channel: ConfirmChannel;
   let hostile: Tenant;
   let neighbour: Tenant;
+  let worker: { metricsUrl: string };
 
   beforeAll(async () => {
     stack = await startStack({ REVOCATION_REFRESH_MS: '200' });
     // a budget with room for a busy test machine: what is checked is what happens past it
-    await stack.startWorker({ SCHEMA_REFRESH_MS: '200', SCHEMA_CHECK_BUDGET_MS: '500' });
+    worker = await stack.startWorker({ SCHEMA_REFRESH_MS: '200', SCHEMA_CHECK_BUDGET_MS: '500', SCHEMA_BATCH_SHARE_MS: '1000' });
     hostile = await stack.tokenFor('hostile', ['write', 'schema', 'read'] as TokenScope[]);
     neighbour = await stack.tokenFor('neighbour', ['write', 'read'] as TokenScope[]);
     connection = await amqp.connect(stack.broker.url);
@@ -111,6 +112,29 @@ describe('isolation between applications in the worker', () => {
       body: JSON.stringify({ schema }),
     });
   const ofKind = (category: string, data: Record<string, unknown> = {}) => valid({ category, name: 'k', data });
+
+  it("holds the neighbour's events no longer than a version's share of the batch when each of its checks takes just under the budget", async () => {
+    // depth 23: a tenth of a second or more per check, under the 500 ms budget, so never suspended
+    expect((await register('heavy/k', explodingSchema(23))).status).toBe(201);
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const heavy = Array.from({ length: 60 }, () => sent(ofKind('heavy')));
+    const neighbours = Array.from({ length: 20 }, () => sent(valid()));
+    const started = Date.now();
+    await publishTogether([
+      { tenant: hostile, events: heavy },
+      { tenant: neighbour, events: neighbours },
+    ]);
+    // checked in one batch, the 60 would hold it for six seconds or more; the version's share is one
+    const fate = await settled(neighbours.map((event) => event.id), 4000);
+    expect([...fate.values()].every((row) => row.place === 'event')).toBe(true);
+    expect(Date.now() - started).toBeLessThan(4000);
+    // the rest of the costly kind, sent back to the queue, is checked in later batches: every event stored
+    const later = await settled(heavy.map((event) => event.id), 60_000);
+    expect([...later.values()].every((row) => row.place === 'event')).toBe(true);
+    const [schema] = await stack.database.db.query(`SELECT suspended_at FROM event_schemas WHERE category = 'heavy'`);
+    expect(schema.suspended_at).toBeNull();
+    expect(await (await fetch(worker.metricsUrl)).text()).toMatch(/^argus_worker_events_deferred_total [1-9]/m);
+  });
 
   it("stores the neighbour's events once when another application's schema refers to itself forever", async () => {
     expect((await register('loop/k', selfReferencingSchema)).status).toBe(201);

@@ -215,6 +215,44 @@ export function renewableConfirmChannel(
   };
 }
 
+/**
+ * What publishes with confirms on a process's recovering connection: `open` on every (re)connect,
+ * then `publish` runs the work on the current channel within `timeoutMs`; work that fails (a nack,
+ * no confirm in time) gives its channel up, so that a retry gets a fresh one.
+ */
+export type ConfirmedPublisher = {
+  open(model: ChannelModel): Promise<void>;
+  publish<T>(work: (channel: ConfirmChannel) => Promise<T>): Promise<T>;
+  close(): void;
+};
+
+export function confirmedPublisher(timeoutMs: number): ConfirmedPublisher {
+  let slot: RenewableConfirmChannel | undefined;
+  let closing = false;
+  return {
+    async open(model) {
+      slot = renewableConfirmChannel(model, { isStopping: () => closing });
+      await slot.get();
+    },
+    async publish(work) {
+      const current = slot;
+      if (!current) throw new PublishUnconfirmed('not connected to the broker');
+      const channel = await current.get().catch((error: Error) => {
+        throw new PublishUnconfirmed(`the broker refused a channel (${error.message})`);
+      });
+      try {
+        return await confirmedWithin(channel, timeoutMs, () => work(channel));
+      } catch (error) {
+        current.renew(channel);
+        throw error;
+      }
+    },
+    close() {
+      closing = true;
+    },
+  };
+}
+
 /** The broker did not confirm a publish: not connected, the channel closed, a nack, or no confirm in time. Retrying may help. */
 export class PublishUnconfirmed extends Error {
   override name = 'PublishUnconfirmed';

@@ -22,6 +22,13 @@ export const workerConfigShape = {
    */
   SCHEMA_CHECK_BUDGET_MS: int().positive().default(50),
   /**
+   * How long the checks of one schema version may take of one batch, together. Its events beyond
+   * that go back to the ingest queue and are checked in later batches: a version whose every check
+   * takes just under SCHEMA_CHECK_BUDGET_MS holds the other applications' events in a batch for this
+   * long at most, instead of its number of events times the budget.
+   */
+  SCHEMA_BATCH_SHARE_MS: int().positive().default(250),
+  /**
    * The api refuses schemas that take longer than this to compile; the worker allows each version
    * twice as long (once per version and worker), so that what the api accepted compiles on a busier worker too.
    */

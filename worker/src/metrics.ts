@@ -46,6 +46,11 @@ export function createWorkerMetrics(now: () => number = Date.now): WorkerMetrics
     help: 'Events discarded because their application no longer exists',
     registers: [registry],
   });
+  const deferred = new Counter({
+    name: 'argus_worker_events_deferred_total',
+    help: 'Events sent back to the ingest queue, unchecked, because their schema version had taken its share of a batch (SCHEMA_BATCH_SHARE_MS)',
+    registers: [registry],
+  });
   const stepSeconds = new Histogram({
     name: 'argus_worker_step_seconds',
     help: 'Time each pipeline step took for one batch (decode, normalise, check, store, publish), retries included',
@@ -121,6 +126,7 @@ export function createWorkerMetrics(now: () => number = Date.now): WorkerMetrics
         stored.inc(tally.stored);
         invalid.inc(tally.invalid);
         discarded.inc(tally.discarded);
+        deferred.inc(tally.deferred);
         const oldest = oldestReceivedAt === undefined ? NaN : Date.parse(oldestReceivedAt);
         if (Number.isFinite(oldest)) lag.set(Math.max(0, now() - oldest) / 1000);
       },

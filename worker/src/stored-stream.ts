@@ -1,21 +1,8 @@
-import type { ChannelModel, ConfirmChannel } from 'amqplib';
-import {
-  confirmedWithin,
-  drained,
-  publishConfirmed,
-  PublishUnconfirmed,
-  renewableConfirmChannel,
-  storedEventRoutingKey,
-  type RenewableConfirmChannel,
-  type StoredEventMessage,
-} from '@argus/shared';
+import type { ConfirmChannel } from 'amqplib';
+import { confirmedPublisher, drained, publishConfirmed, storedEventRoutingKey, type ConfirmedPublisher, type StoredEventMessage } from '@argus/shared';
 import type { StreamPublisher } from './pipeline/publish.js';
 
-export type StoredEventStream = StreamPublisher & {
-  /** Opens the publishing channel on a (re)connected broker connection. */
-  open(model: ChannelModel): Promise<void>;
-  close(): void;
-};
+export type StoredEventStream = StreamPublisher & Pick<ConfirmedPublisher, 'open' | 'close'>;
 
 /**
  * Publishes stored events to the topic exchange, one message per event, on a confirm channel. A
@@ -24,8 +11,7 @@ export type StoredEventStream = StreamPublisher & {
  * nacked or not confirmed in time gives its channel up for a fresh one (see renewableConfirmChannel).
  */
 export function createStoredEventStream(options: { exchange: string; confirmTimeoutMs: number }): StoredEventStream {
-  let slot: RenewableConfirmChannel | undefined;
-  let closing = false;
+  const publisher = confirmedPublisher(options.confirmTimeoutMs);
 
   async function publishAll(target: ConfirmChannel, events: readonly StoredEventMessage[], onConfirmed: (id: string) => void): Promise<void> {
     const confirms: Promise<void>[] = [];
@@ -47,28 +33,11 @@ export function createStoredEventStream(options: { exchange: string; confirmTime
   }
 
   return {
-    async open(model) {
-      slot = renewableConfirmChannel(model, { isStopping: () => closing });
-      await slot.get();
-    },
-
+    open: publisher.open,
+    close: publisher.close,
     async publish(events, onConfirmed = () => {}) {
       if (events.length === 0) return;
-      const current = slot;
-      if (!current) throw new PublishUnconfirmed('not connected to the broker');
-      const target = await current.get().catch((error: Error) => {
-        throw new PublishUnconfirmed(`the broker refused a channel (${error.message})`);
-      });
-      try {
-        await confirmedWithin(target, options.confirmTimeoutMs, () => publishAll(target, events, onConfirmed));
-      } catch (error) {
-        current.renew(target);
-        throw error;
-      }
-    },
-
-    close() {
-      closing = true;
+      await publisher.publish((channel) => publishAll(channel, events, onConfirmed));
     },
   };
 }

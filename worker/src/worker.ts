@@ -5,6 +5,7 @@ import { allowsPrivateNetworks, createDataSource, topologyFor, type Logger } fro
 import type { DataSource } from 'typeorm';
 import type { WorkerConfig } from './config.js';
 import { startConsumer, type Consumer } from './consumer.js';
+import { createDeferralQueue } from './deferrals.js';
 import { joinDeliveryWorkers, type Membership } from './delivery/membership.js';
 import { retryDelayMs } from './delivery/retry-schedule.js';
 import { startDeliverySupervisor, type DeliverySupervisor } from './delivery/supervisor.js';
@@ -34,6 +35,7 @@ export function createWorker(config: WorkerConfig, log: Logger): WorkerProcess {
   let metricsServer: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
   const topology = topologyFor(config);
   const stream = createStoredEventStream({ exchange: topology.storedEventsExchange, confirmTimeoutMs: config.STREAM_CONFIRM_TIMEOUT_MS });
+  const deferrals = createDeferralQueue({ topology, confirmTimeoutMs: config.STREAM_CONFIRM_TIMEOUT_MS });
 
   return {
     async start() {
@@ -45,6 +47,7 @@ export function createWorker(config: WorkerConfig, log: Logger): WorkerProcess {
       schemaRefresh = await startSchemaRefresh({ db, catalog, intervalMs: config.SCHEMA_REFRESH_MS, log });
       schemaPool = createSchemaPool({
         budgetMs: config.SCHEMA_CHECK_BUDGET_MS,
+        shareMs: config.SCHEMA_BATCH_SHARE_MS,
         compileBudgetMs: 2 * config.SCHEMA_COMPILE_BUDGET_MS,
         maxProblems: config.MAX_REASONS_PER_EVENT,
         memoryLimitMb: config.SCHEMA_THREAD_MEMORY_MB,
@@ -70,6 +73,7 @@ export function createWorker(config: WorkerConfig, log: Logger): WorkerProcess {
         },
         store,
         stream,
+        deferrals,
         retry: { initialDelayMs: config.DB_RETRY_INITIAL_MS, maxDelayMs: config.DB_RETRY_MAX_MS, onRetry: metrics.storeRetried, signal: stopping.signal, log },
         log,
         observe: metrics.pipeline,
@@ -84,7 +88,10 @@ export function createWorker(config: WorkerConfig, log: Logger): WorkerProcess {
           batchMaxWaitMs: config.BATCH_MAX_WAIT_MS,
           concurrency: config.STORE_CONCURRENCY,
           handleBatch: metrics.measure((contents) => runPipeline(contents, pipeline)),
-          prepare: (model) => stream.open(model),
+          prepare: async (model) => {
+            await stream.open(model);
+            await deferrals.open(model);
+          },
           log,
         });
       }
@@ -138,6 +145,7 @@ export function createWorker(config: WorkerConfig, log: Logger): WorkerProcess {
     async stop() {
       const giveUp = setTimeout(() => stopping.abort(), config.STOP_GRACE_MS);
       stream.close();
+      deferrals.close();
       await Promise.all([stopDelivering(), consumer?.stop()]);
       clearTimeout(giveUp);
       await schemaRefresh?.stop();

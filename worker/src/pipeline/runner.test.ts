@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
-import { encodeIngestMessage, encodeIngestRequest, PublishUnconfirmed, type StoredEventMessage } from '@argus/shared';
+import { decodeIngestMessage, encodeIngestMessage, encodeIngestRequest, PublishUnconfirmed, type StoredEventMessage } from '@argus/shared';
 import { silentLog } from '@argus/shared/testing';
 import { createMemoryEventStore, type MemoryEventStore } from '../storage/memory-event-store.js';
 import type { SchemaChecker } from '../schemas/schema-checker.js';
@@ -36,16 +36,18 @@ const fakeSchemas: SchemaChecker = {
     subjects.map((subject) => {
       if (subject.category === 'throws') return { problems: [{ path: 'data', message: 'cannot be checked: Maximum call stack size exceeded' }], version: 1 };
       if (subject.category === 'slow') return { problems: [{ path: 'schema_version', message: 'exceeded 50 ms' }], version: 1 };
+      if (subject.category === 'costly') return { problems: [], version: 1, deferred: true };
       return { problems: [], version: null };
     }),
 };
 
-function pipeline(store: MemoryEventStore, published: StoredEventMessage[] = []): PipelineDeps {
+function pipeline(store: MemoryEventStore, published: StoredEventMessage[] = [], deferred: Buffer[] = []): PipelineDeps {
   return {
     normalise: { clockSkewAllowanceMs: 60_000 },
     check: { registry: registerBuiltInValidators(createValidatorRegistry()), schemas: fakeSchemas, reasons: { maxReasons: 20, maxReasonLength: 300 }, log: silentLog },
     store,
     stream: { publish: async (events) => void published.push(...events) },
+    deferrals: { defer: async (message) => void deferred.push(message) },
     retry: { initialDelayMs: 1, maxDelayMs: 5, signal: new AbortController().signal, log: silentLog },
     log: silentLog,
   };
@@ -102,6 +104,19 @@ describe('the pipeline runner', () => {
     store.down = false;
     expect(await running).toEqual(['ack']);
     expect(store.events.has(good.id)).toBe(true);
+  });
+
+  it("sends an event back to the queue, as it came, when its version has taken its share of the batch, and decides its neighbours now", async () => {
+    const store = storeOf();
+    const deferred: Buffer[] = [];
+    const costly = sent(valid({ category: 'costly', data: JSON.parse('{"__proto__":"kept","n":1}') }));
+    const neighbour = sent(valid());
+    expect(await runPipeline([message({ application: shop, events: [costly] }, { application: rival, events: [neighbour] })], pipeline(store, [], deferred))).toEqual(['ack']);
+    expect([...store.events.keys()]).toEqual([neighbour.id]);
+    expect(store.errors.size).toBe(0);
+    const [again] = deferred.map((content) => decodeIngestMessage(content));
+    expect(again).toMatchObject({ ok: true, message: { requests: [{ application_id: shop, events: [{ id: costly.id }] }] } });
+    expect(JSON.stringify(again?.ok && again.message.requests[0]!.events[0]!.raw)).toBe(JSON.stringify(costly.raw));
   });
 
   it('publishes again only what the broker did not confirm: a failover multiplies nothing downstream', async () => {

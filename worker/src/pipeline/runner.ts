@@ -4,6 +4,7 @@ import { SchemaThreadUnavailable } from '../schemas/schema-pool.js';
 import type { EventStore } from '../storage/event-store.js';
 import { check, type CheckDeps } from './check.js';
 import { decode } from './decode.js';
+import { defer, type Deferrals } from './defer.js';
 import { normalise, type NormaliseOptions } from './normalise.js';
 import { publisher, type StreamPublisher } from './publish.js';
 import { retryUntilDone, type RetryOptions } from './retry.js';
@@ -11,7 +12,7 @@ import { store } from './store.js';
 import { settle, type Disposition } from './settle.js';
 import { invalid, type BatchTally, type EventRef, type Normalised, type Verdict } from './types.js';
 
-export type StepName = 'decode' | 'normalise' | 'check' | 'store' | 'publish';
+export type StepName = 'decode' | 'normalise' | 'check' | 'store' | 'publish' | 'defer';
 
 export type PipelineObserver = {
   step(name: StepName, seconds: number): void;
@@ -24,6 +25,7 @@ export type PipelineDeps = {
   check: CheckDeps;
   store: EventStore;
   stream: StreamPublisher;
+  deferrals: Deferrals;
   /** Backoff while the database, the broker or the schema thread is unavailable; nothing is acked meanwhile. */
   retry: RetryOptions;
   log: Logger;
@@ -32,7 +34,8 @@ export type PipelineDeps = {
 
 /**
  * A batch of broker messages, from their bytes to their dispositions. Each step decides for each
- * event alone (stored, kept invalid with its reasons, or discarded with its deleted application);
+ * event alone (stored, kept invalid with its reasons, discarded with its deleted application, or
+ * sent back to the queue when its schema version has taken its share of the batch's time);
  * a step throws only when the infrastructure is away, and then that step is retried with backoff
  * until it works or the worker stops. Only a message that cannot be decoded is dead-lettered.
  */
@@ -53,10 +56,17 @@ export async function runPipeline(contents: readonly Buffer[], deps: PipelineDep
   const checked = await timed('check', () =>
     retrying('check events against their schemas', () => check(normalised, deps.check), (error) => error instanceof SchemaThreadUnavailable),
   );
-  const stored = await timed('store', () => retrying('store a batch', () => store(checked, { store: deps.store, log: deps.log })));
+  const stored = await timed('store', () => retrying('store a batch', () => store(checked.verdicts, { store: deps.store, log: deps.log })));
   await timed('publish', () => retrying('publish stored events', publisher(stored, deps.stream)));
+  await timed('defer', () => retrying('send events back to the ingest queue', () => defer(checked.deferred, deps.deferrals)));
 
-  const tally = { stored: stored.events.length, invalid: stored.kept, discarded: stored.discarded, deadLettered: decoded.messages.filter((m) => !m.ok).length };
+  const tally = {
+    stored: stored.events.length,
+    invalid: stored.kept,
+    discarded: stored.discarded,
+    deferred: checked.deferred.length,
+    deadLettered: decoded.messages.filter((m) => !m.ok).length,
+  };
   deps.log.debug({ requestIds: [...new Set(decoded.events.map((ref) => ref.request.request_id))], ...tally }, 'settled a batch');
   deps.observe?.settled(tally, decoded.events.map((ref) => ref.request.received_at).sort()[0]);
   return decoded.messages.map((message) => settle(message, deps.log));

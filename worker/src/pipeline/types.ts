@@ -24,7 +24,7 @@ export type Normalised = {
 };
 
 /** How a batch ended, event by event: what the worker's metrics and logs count. */
-export type BatchTally = { stored: number; invalid: number; discarded: number; deadLettered: number };
+export type BatchTally = { stored: number; invalid: number; discarded: number; deferred: number; deadLettered: number };
 
 export type { ErrorRow, EventRow };
 

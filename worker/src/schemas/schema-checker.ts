@@ -2,8 +2,11 @@ import type { Problem } from '@argus/shared';
 import type { SchemaCatalog, SchemaSubject } from './schema-catalog.js';
 import type { PoolVerdict, SchemaPool } from './schema-pool.js';
 
-/** What the registered schemas say about one event: its problems, and the version that applied (null: none). */
-export type SchemaCheck = { problems: Problem[]; version: number | null };
+/**
+ * What the registered schemas say about one event: its problems, and the version that applied (null:
+ * none); or that its check waits for a later batch, its version having taken its share of this one.
+ */
+export type SchemaCheck = { problems: Problem[]; version: number | null; deferred?: true };
 
 export type SchemaChecker = { check(subjects: readonly (SchemaSubject & { data: unknown })[]): Promise<SchemaCheck[]> };
 
@@ -44,6 +47,8 @@ export function createSchemaChecker(options: SchemaCheckerOptions): SchemaChecke
       }
       case 'not-run':
         return { problems: [versionProblem(version, `is suspended: an earlier check of this batch ran over its budget`)], version };
+      case 'deferred':
+        return { problems: [], version, deferred: true };
     }
   }
 

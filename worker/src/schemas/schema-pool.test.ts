@@ -8,7 +8,7 @@ const priceIsNumber = { type: 'object', required: ['price'], properties: { price
 describe('the schema pool', () => {
   let pool: SchemaPool;
   beforeEach(() => {
-    pool = createSchemaPool({ budgetMs: 50, compileBudgetMs: 2000, maxProblems: 20, memoryLimitMb: 64, log: silentLog });
+    pool = createSchemaPool({ budgetMs: 50, shareMs: 10_000, compileBudgetMs: 2000, maxProblems: 20, memoryLimitMb: 64, log: silentLog });
   });
   afterEach(() => pool.close());
 
@@ -66,12 +66,29 @@ describe('the schema pool', () => {
   it('reports a check that runs out of memory as over budget, and goes on', async () => {
     // every item fails every branch, and ajv keeps the errors of every branch it tried
     const branches = Array.from({ length: 200 }, (_, index) => ({ type: 'object', required: [`field${index}`] }));
-    const small = createSchemaPool({ budgetMs: 60_000, compileBudgetMs: 60_000, maxProblems: 20, memoryLimitMb: 16, log: silentLog });
+    const small = createSchemaPool({ budgetMs: 60_000, shareMs: 60_000, compileBudgetMs: 60_000, maxProblems: 20, memoryLimitMb: 16, log: silentLog });
     const verdicts = await small.check([
       { id: 'hungry', schema: { type: 'array', items: { anyOf: branches } }, data: Array.from({ length: 20_000 }, () => ({})) },
       { id: '1', schema: priceIsNumber, data: { price: 1 } },
     ]);
     await small.close();
     expect(verdicts).toEqual([{ kind: 'over-budget', elapsedMs: expect.any(Number), outOfMemory: true }, { kind: 'checked', problems: [] }]);
+  });
+
+  it("defers a version's checks beyond its share of the batch, each within budget, and checks the other versions' events", async () => {
+    // each check of depth 20 takes milliseconds, well within its 1 s budget; 30 of them take far more than the 100 ms share
+    const shared = createSchemaPool({ budgetMs: 1000, shareMs: 100, compileBudgetMs: 5000, maxProblems: 20, memoryLimitMb: 64, log: silentLog });
+    const costly = Array.from({ length: 30 }, () => ({ id: 'costly', schema: explodingSchema(20), data: {} }));
+    const cheap = Array.from({ length: 5 }, (_, index) => ({ id: 'cheap', schema: priceIsNumber, data: { price: index } }));
+    const verdicts = await shared.check([...costly, ...cheap]);
+    // the next batch starts a new share
+    const next = await shared.check([{ id: 'costly', schema: explodingSchema(20), data: {} }]);
+    await shared.close();
+    const kinds = verdicts.slice(0, 30).map((verdict) => verdict.kind);
+    // some checked, then the rest deferred: none over its budget
+    expect(new Set(kinds)).toEqual(new Set(['checked', 'deferred']));
+    expect(kinds).toEqual([...kinds].sort());
+    expect(verdicts.slice(30)).toEqual(cheap.map(() => ({ kind: 'checked', problems: [] })));
+    expect(next).toEqual([{ kind: 'checked', problems: [] }]);
   });
 });

@@ -14,6 +14,8 @@ export type SchemaPool = {
 export type SchemaPoolOptions = {
   /** How long one event's check may run. */
   budgetMs: number;
+  /** How long the checks of one version may run in one batch, together (see ThreadSettings). */
+  shareMs: number;
   /** How long compiling one version may take (once per version and thread). */
   compileBudgetMs: number;
   maxProblems: number;
@@ -47,7 +49,7 @@ export function createSchemaPool(options: SchemaPoolOptions): SchemaPool {
 
   function spawn(): Thread {
     const progress = new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT);
-    const settings: ThreadSettings = { progress, budgetMs: options.budgetMs, maxProblems: options.maxProblems };
+    const settings: ThreadSettings = { progress, budgetMs: options.budgetMs, shareMs: options.shareMs, maxProblems: options.maxProblems };
     const worker = new Worker(threadEntry, {
       workerData: settings,
       // a small stack: a schema that refers to itself overflows it at once rather than after its budget

@@ -43,7 +43,8 @@ function warmUp(validator: ValidateFunction): void {
   }
 }
 
-function run(job: CheckJob, index: number): ThreadVerdict {
+function run(job: CheckJob, index: number, spent: Map<string, number>): ThreadVerdict {
+  if ((spent.get(job.id) ?? 0) >= settings.shareMs) return { kind: 'deferred' };
   if (job.schema !== undefined && validators.has(job.id)) validators.delete(job.id);
   enter(phase.compiling, index);
   const validator = validatorOf(job);
@@ -53,6 +54,7 @@ function run(job: CheckJob, index: number): ThreadVerdict {
   try {
     const valid = validator(job.data);
     const elapsedMs = performance.now() - started;
+    spent.set(job.id, (spent.get(job.id) ?? 0) + elapsedMs);
     // finished, but late: over budget all the same, whatever the watchdog saw
     if (elapsedMs > settings.budgetMs) return { kind: 'over-budget', elapsedMs };
     return { kind: 'checked', problems: valid ? [] : problemsFromAjv(validator.errors, settings.maxProblems) };
@@ -63,7 +65,9 @@ function run(job: CheckJob, index: number): ThreadVerdict {
 }
 
 parentPort!.on('message', (jobs: CheckJob[]) => {
-  const verdicts = jobs.map(run);
+  // the time each version's checks have taken of this batch
+  const spent = new Map<string, number>();
+  const verdicts = jobs.map((job, index) => run(job, index, spent));
   enter(phase.idle, 0);
   parentPort!.postMessage(verdicts);
 });
