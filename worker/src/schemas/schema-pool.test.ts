@@ -1,5 +1,5 @@
 import { silentLog } from '@argus/shared/testing';
-import { explodingSchema, selfReferencingSchema } from './hostile-schemas.js';
+import { explodingSchema, pairwiseData, pairwiseSchema, selfReferencingSchema } from './hostile-schemas.js';
 import { createSchemaPool, type SchemaPool } from './schema-pool.js';
 
 const priceIsNumber = { type: 'object', required: ['price'], properties: { price: { type: 'number' } } };
@@ -76,13 +76,13 @@ describe('the schema pool', () => {
   });
 
   it("defers a version's checks beyond its share of the batch, each within budget, and checks the other versions' events", async () => {
-    // each check of depth 20 takes milliseconds, well within its 1 s budget; 30 of them take far more than the 100 ms share
-    const shared = createSchemaPool({ budgetMs: 1000, shareMs: 100, compileBudgetMs: 5000, maxProblems: 20, memoryLimitMb: 64, log: silentLog });
-    const costly = Array.from({ length: 30 }, () => ({ id: 'costly', schema: explodingSchema(20), data: {} }));
+    // each check takes some 10 ms, well within its 1 s budget; 30 of them take far more than the 50 ms share
+    const shared = createSchemaPool({ budgetMs: 1000, shareMs: 50, compileBudgetMs: 5000, maxProblems: 20, memoryLimitMb: 64, log: silentLog });
+    const costly = Array.from({ length: 30 }, () => ({ id: 'costly', schema: pairwiseSchema, data: pairwiseData(1000) }));
     const cheap = Array.from({ length: 5 }, (_, index) => ({ id: 'cheap', schema: priceIsNumber, data: { price: index } }));
     const verdicts = await shared.check([...costly, ...cheap]);
     // the next batch starts a new share
-    const next = await shared.check([{ id: 'costly', schema: explodingSchema(20), data: {} }]);
+    const next = await shared.check([{ id: 'costly', schema: pairwiseSchema, data: pairwiseData(1000) }]);
     await shared.close();
     const kinds = verdicts.slice(0, 30).map((verdict) => verdict.kind);
     // some checked, then the rest deferred: none over its budget

@@ -115,9 +115,12 @@ export function createSchemaPool(options: SchemaPoolOptions): SchemaPool {
         thread = undefined;
         throw error;
       }
-      // a schema travels to a thread once; later jobs name it by id
-      const sent = pending.map(({ job }) => (current.known.has(job.id) ? { id: job.id, data: job.data } : job));
-      for (const { job } of pending) current.known.add(job.id);
+      // a schema travels to a thread once, with its first job; later jobs name it by id
+      const sent = pending.map(({ job }) => {
+        if (current.known.has(job.id)) return { id: job.id, data: job.data };
+        current.known.add(job.id);
+        return job;
+      });
       const outcome = await attempt(current, sent);
       if ('verdicts' in outcome) {
         outcome.verdicts.forEach((verdict, position) => (verdicts[pending[position]!.index] = verdict));
