@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { brokerUrlsSchema } from './broker.js';
+import { brokerUrlsSchema } from './broker-connection.js';
 
 /** Settings every Argus process reads; each process extends this shape with its own. */
 export const baseConfigShape = {

@@ -19,6 +19,7 @@ export { Operator } from './entities/operator.js';
 export { Session } from './entities/session.js';
 export { StoredEvent } from './entities/stored-event.js';
 export * from './broker.js';
+export * from './broker-connection.js';
 export * from './process.js';
 export { EventSchema } from './entities/event-schema.js';
 export * from './schema-registry/compatibility.js';

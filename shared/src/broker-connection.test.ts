@@ -1,4 +1,4 @@
-import { brokerUrlsSchema, NodeRotation, reconnectDelayMs } from './broker.js';
+import { brokerUrlsSchema, NodeRotation, reconnectDelayMs } from './broker-connection.js';
 
 describe('AMQP_URL', () => {
   it('takes one URL or a comma-separated list of nodes', () => {
