@@ -80,12 +80,12 @@ export type ConfirmedPublisher = {
   close(): void;
 };
 
-export function confirmedPublisher(timeoutMs: number): ConfirmedPublisher {
+export function confirmedPublisher(timeoutMs: number, isStopping: () => boolean = () => false): ConfirmedPublisher {
   let slot: RenewableConfirmChannel | undefined;
   let closing = false;
   return {
     async open(model) {
-      slot = renewableConfirmChannel(model, { isStopping: () => closing });
+      slot = renewableConfirmChannel(model, { isStopping: () => closing || isStopping() });
       await slot.get();
     },
     async publish(work) {

@@ -1,5 +1,5 @@
 import type { ChannelModel, ConfirmChannel } from 'amqplib';
-import { assertRetryQueue, confirmedWithin, publishConfirmed, renewableConfirmChannel, retryLevelHeader, wakeUpMessageType, type Topology } from '@argus/shared';
+import { assertRetryQueue, confirmedPublisher, publishConfirmed, retryLevelHeader, wakeUpMessageType, type Topology } from '@argus/shared';
 import { z } from 'zod';
 
 export type WakeUp = { destinationId: string; sessionId: string; level: number; delayMs: number };
@@ -14,14 +14,14 @@ const wakeUpBody = z.object({ destination_id: z.string(), session_id: z.string()
 export const parseWakeUp = (content: Buffer) => wakeUpBody.parse(JSON.parse(content.toString('utf8')));
 
 /**
- * Publishes wake-ups on a confirm channel of the given connection (renewed after a failed publish). Each waits in the retry queue of
- * its level until its expiration, then comes back to its destination's queue; nothing sleeps in
- * the worker meanwhile. Retry queues are declared on first use, so installs that never retry
- * have none.
+ * Publishes wake-ups on a confirm channel of the given connection (a fresh one after a failed
+ * publish: see confirmedPublisher). Each waits in the retry queue of its level until its
+ * expiration, then comes back to its destination's queue; nothing sleeps in the worker meanwhile.
+ * Retry queues are declared on first use, so installs that never retry have none.
  */
 export async function openWakeUps(model: ChannelModel, options: { topology: Topology; confirmTimeoutMs: number; isStopping: () => boolean }): Promise<WakeUps> {
-  const slot = renewableConfirmChannel(model, { isStopping: options.isStopping });
-  await slot.get();
+  const publisher = confirmedPublisher(options.confirmTimeoutMs, options.isStopping);
+  await publisher.open(model);
   const declared = new Map<number, Promise<void>>();
   const declare = (channel: ConfirmChannel, level: number) => {
     let ready = declared.get(level);
@@ -34,25 +34,17 @@ export async function openWakeUps(model: ChannelModel, options: { topology: Topo
   };
 
   return {
-    async schedule(wakeUp) {
-      const channel = await slot.get();
-      await declare(channel, wakeUp.level);
-      const content = Buffer.from(JSON.stringify({ destination_id: wakeUp.destinationId, session_id: wakeUp.sessionId }));
-      try {
-        await confirmedWithin(channel, options.confirmTimeoutMs, () =>
-          publishConfirmed(channel, options.topology.deliveryRetryExchange, wakeUp.destinationId, content, {
-            persistent: true,
-            expiration: String(wakeUp.delayMs),
-            type: wakeUpMessageType,
-            contentType: 'application/json',
-            headers: { [retryLevelHeader]: String(wakeUp.level) },
-          }).confirmed,
-        );
-      } catch (error) {
-        // a nacked channel stays nacked through an election: the caller's retry gets a fresh one
-        slot.renew(channel);
-        throw error;
-      }
-    },
+    schedule: (wakeUp) =>
+      publisher.publish(async (channel) => {
+        await declare(channel, wakeUp.level);
+        const content = Buffer.from(JSON.stringify({ destination_id: wakeUp.destinationId, session_id: wakeUp.sessionId }));
+        await publishConfirmed(channel, options.topology.deliveryRetryExchange, wakeUp.destinationId, content, {
+          persistent: true,
+          expiration: String(wakeUp.delayMs),
+          type: wakeUpMessageType,
+          contentType: 'application/json',
+          headers: { [retryLevelHeader]: String(wakeUp.level) },
+        }).confirmed;
+      }),
   };
 }
