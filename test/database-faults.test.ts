@@ -43,8 +43,10 @@ describe('when PostgreSQL is unreachable for a while under load', () => {
     await eventually(async () => ((await stack.storedCount(load.accepted())) >= 100 ? true : undefined), 15_000, 'the worker to store under load');
 
     await proxy.cut();
-    const storedAtCut = await stack.storedCount(load.accepted());
     const retriesAtCut = await storeRetries();
+    // a commit the database took just before the cut may still land: once the worker retries, none can
+    await eventually(async () => ((await storeRetries()) > retriesAtCut ? true : undefined), 15_000, 'the worker to find the database gone');
+    const storedAtCut = await stack.storedCount(load.accepted());
     // the worker holds at most `prefetch` messages; beyond that, the queue grows
     await eventually(async () => ((await queueDepth()) >= 5 * prefetch ? true : undefined), 15_000, 'the queue to grow');
     // and the worker keeps trying, backing off
