@@ -22,10 +22,10 @@ export const workerConfigShape = {
    */
   SCHEMA_CHECK_BUDGET_MS: int().positive().default(50),
   /**
-   * How long the checks of one schema version may take of one batch, together. Its events beyond
-   * that go back to the ingest queue and are checked in later batches: a version whose every check
-   * takes just under SCHEMA_CHECK_BUDGET_MS holds the other applications' events in a batch for this
-   * long at most, instead of its number of events times the budget.
+   * How long the schema checks of one application's events may take of one batch, together, over
+   * all its kinds. Its events beyond that go back to the ingest queue and are checked in later
+   * batches: schemas whose every check takes just under SCHEMA_CHECK_BUDGET_MS hold the other
+   * applications' events in a batch for this long at most, instead of their number of events times the budget.
    */
   SCHEMA_BATCH_SHARE_MS: int().positive().default(250),
   /**

@@ -48,7 +48,7 @@ export function createWorkerMetrics(now: () => number = Date.now): WorkerMetrics
   });
   const deferred = new Counter({
     name: 'argus_worker_events_deferred_total',
-    help: 'Events sent back to the ingest queue, unchecked, because their schema version had taken its share of a batch (SCHEMA_BATCH_SHARE_MS)',
+    help: 'Events sent back to the ingest queue, unchecked, because their application\'s schema checks had taken its share of a batch (SCHEMA_BATCH_SHARE_MS)',
     registers: [registry],
   });
   const stepSeconds = new Histogram({

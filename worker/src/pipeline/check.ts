@@ -15,7 +15,7 @@ export type Checked = { verdicts: Verdict<EventRow>[]; deferred: EventRef[] };
  * Step 3: each event against its kind's rules in code and its application's registered schema,
  * their problems added to those normalising found. An event with none becomes the row to store.
  * A validator that throws is a bug, reported as that event's problem: it decides nothing for others.
- * An event whose version has taken its share of the batch's time is decided in a later batch, with
+ * An event whose application's checks have taken their share of the batch's time is decided in a later batch, with
  * all its problems then.
  */
 export async function check(items: readonly Verdict<Normalised>[], deps: CheckDeps): Promise<Checked> {

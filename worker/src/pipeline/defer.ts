@@ -8,7 +8,7 @@ export type Deferrals = {
 };
 
 /**
- * Step 6: the events whose schema version took its share of this batch's time (see
+ * Step 6: the events whose application's schema checks took its share of this batch's time (see
  * ThreadSettings.shareMs) go back to the ingest queue, in one message behind those waiting there,
  * each with its request as it came (ids, receipt time, `sent_at`), so that a later batch decides
  * them exactly as this one would have. The batch is acked only after that, and a crash in between

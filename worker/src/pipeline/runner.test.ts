@@ -106,7 +106,7 @@ describe('the pipeline runner', () => {
     expect(store.events.has(good.id)).toBe(true);
   });
 
-  it("sends an event back to the queue, as it came, when its version has taken its share of the batch, and decides its neighbours now", async () => {
+  it("sends an event back to the queue, as it came, when its application has taken its share of the batch, and decides its neighbours now", async () => {
     const store = storeOf();
     const deferred: Buffer[] = [];
     const costly = sent(valid({ category: 'costly', data: JSON.parse('{"__proto__":"kept","n":1}') }));

@@ -35,7 +35,7 @@ export type PipelineDeps = {
 /**
  * A batch of broker messages, from their bytes to their dispositions. Each step decides for each
  * event alone (stored, kept invalid with its reasons, discarded with its deleted application, or
- * sent back to the queue when its schema version has taken its share of the batch's time);
+ * sent back to the queue when its application's schema checks have taken their share of the batch);
  * a step throws only when the infrastructure is away, and then that step is retried with backoff
  * until it works or the worker stops. Only a message that cannot be decoded is dead-lettered.
  */

@@ -55,13 +55,13 @@ export function createSchemaChecker(options: SchemaCheckerOptions): SchemaChecke
   return {
     async check(subjects) {
       const results: SchemaCheck[] = new Array(subjects.length).fill(noSchema);
-      const jobs: { at: number; id: string; version: number; data: unknown; schema: Record<string, unknown> }[] = [];
+      const jobs: { at: number; id: string; owner: string; version: number; data: unknown; schema: Record<string, unknown> }[] = [];
       subjects.forEach((subject, at) => {
         const choice = catalog.choose(subject);
         if (choice.kind === 'refused') results[at] = { problems: [choice.problem], version: choice.version };
-        else if (choice.kind === 'check') jobs.push({ at, id: choice.id, version: choice.version, data: subject.data, schema: choice.schema });
+        else if (choice.kind === 'check') jobs.push({ at, id: choice.id, owner: subject.applicationId, version: choice.version, data: subject.data, schema: choice.schema });
       });
-      const verdicts = await options.pool.check(jobs.map(({ id, schema, data }) => ({ id, schema, data })));
+      const verdicts = await options.pool.check(jobs.map(({ id, owner, schema, data }) => ({ id, owner, schema, data })));
       jobs.forEach((job, position) => (results[job.at] = verdictToCheck(verdicts[position]!, job.id, job.version)));
       return results;
     },

@@ -14,7 +14,7 @@ export type SchemaPool = {
 export type SchemaPoolOptions = {
   /** How long one event's check may run. */
   budgetMs: number;
-  /** How long the checks of one version may run in one batch, together (see ThreadSettings). */
+  /** How long the checks of one application's events may run in one batch, together (see ThreadSettings). */
   shareMs: number;
   /** How long compiling one version may take (once per version and thread). */
   compileBudgetMs: number;
@@ -117,7 +117,7 @@ export function createSchemaPool(options: SchemaPoolOptions): SchemaPool {
       }
       // a schema travels to a thread once, with its first job; later jobs name it by id
       const sent = pending.map(({ job }) => {
-        if (current.known.has(job.id)) return { id: job.id, data: job.data };
+        if (current.known.has(job.id)) return { id: job.id, owner: job.owner, data: job.data };
         current.known.add(job.id);
         return job;
       });

@@ -12,6 +12,8 @@ import { phase, type CheckJob, type ThreadSettings, type ThreadVerdict } from '.
 const settings = workerData as ThreadSettings;
 const progress = new Int32Array(settings.progress);
 const compiler = createSchemaCompiler();
+// every schema as it arrived (once per version and thread, see the pool), compiled when first needed
+const schemas = new Map<string, Record<string, unknown>>();
 const validators = new Map<string, ValidateFunction | InvalidEventSchema>();
 
 function enter(next: number, job: number): void {
@@ -24,7 +26,7 @@ function validatorOf(job: CheckJob): ValidateFunction | InvalidEventSchema {
   let validator = validators.get(job.id);
   if (!validator) {
     try {
-      validator = compiler.compile(job.schema);
+      validator = compiler.compile(schemas.get(job.id));
       warmUp(validator);
     } catch (error) {
       validator = error instanceof InvalidEventSchema ? error : new InvalidEventSchema(String(error));
@@ -44,8 +46,12 @@ function warmUp(validator: ValidateFunction): void {
 }
 
 function run(job: CheckJob, index: number, spent: Map<string, number>): ThreadVerdict {
-  if ((spent.get(job.id) ?? 0) >= settings.shareMs) return { kind: 'deferred' };
-  if (job.schema !== undefined && validators.has(job.id)) validators.delete(job.id);
+  // kept before anything else: a job deferred now may be the only one that carried its schema here
+  if (job.schema !== undefined) {
+    schemas.set(job.id, job.schema);
+    validators.delete(job.id);
+  }
+  if ((spent.get(job.owner) ?? 0) >= settings.shareMs) return { kind: 'deferred' };
   enter(phase.compiling, index);
   const validator = validatorOf(job);
   if (validator instanceof InvalidEventSchema) return { kind: 'failed', message: `the schema cannot be used: ${validator.message}` };
@@ -54,7 +60,7 @@ function run(job: CheckJob, index: number, spent: Map<string, number>): ThreadVe
   try {
     const valid = validator(job.data);
     const elapsedMs = performance.now() - started;
-    spent.set(job.id, (spent.get(job.id) ?? 0) + elapsedMs);
+    spent.set(job.owner, (spent.get(job.owner) ?? 0) + elapsedMs);
     // finished, but late: over budget all the same, whatever the watchdog saw
     if (elapsedMs > settings.budgetMs) return { kind: 'over-budget', elapsedMs };
     return { kind: 'checked', problems: valid ? [] : problemsFromAjv(validator.errors, settings.maxProblems) };
@@ -65,7 +71,7 @@ function run(job: CheckJob, index: number, spent: Map<string, number>): ThreadVe
 }
 
 parentPort!.on('message', (jobs: CheckJob[]) => {
-  // the time each version's checks have taken of this batch
+  // the time each application's checks have taken of this batch
   const spent = new Map<string, number>();
   const verdicts = jobs.map((job, index) => run(job, index, spent));
   enter(phase.idle, 0);
