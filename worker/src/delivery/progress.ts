@@ -39,7 +39,8 @@ const flushAtMessages = 200;
  * A destination's counters, last outcomes and latest attempts, kept in memory and written in
  * batches, so that a delivery costs no write of its own. Messages are acked only after the flush
  * that counted them: a worker killed before it leaves them unacked, so they are delivered and
- * counted again by the next one, once. `failing_since` (what the circuit breaker reads) is the
+ * counted by the next one, and none goes uncounted; one killed between the flush and its acks has
+ * them delivered and counted again (each count is a delivery the receiver took). `failing_since` (what the circuit breaker reads) is the
  * first failure with no success after it; a refusal the receiver marked `Argus-No-Retry` is an
  * answer about that event, not a failing receiver, so it does not start it.
  */
